@@ -77,7 +77,6 @@ export interface AccountStatesTable {
   delinquent_days: number;
   bucket: string;
   ageing: Record<string, number>;
-  bucket_since: string;
 }
 
 export interface BucketTransitionsTable {

@@ -166,8 +166,12 @@ export function isCurrency(code: string): boolean {
   return Object.hasOwn(CURRENCY_EXPONENT, code);
 }
 
+function exponentOf(code: string): number | undefined {
+  return Object.hasOwn(CURRENCY_EXPONENT, code) ? CURRENCY_EXPONENT[code] : undefined;
+}
+
 export function currencyExponent(code: string): number {
-  const e = CURRENCY_EXPONENT[code];
+  const e = exponentOf(code);
   if (e === undefined) throw new RangeError(`unknown currency: ${code}`);
   return e;
 }
@@ -182,7 +186,7 @@ const AMOUNT_RE = /^(-)?(\d+)(?:\.(\d+))?$/;
  * beyond the safe integer range. Exact: no floating point is involved.
  */
 export function parseAmount(text: string, currency: string): ParsedAmount {
-  const exp = CURRENCY_EXPONENT[currency];
+  const exp = exponentOf(currency);
   if (exp === undefined) return { ok: false, reason: `unknown currency "${currency}"` };
   const m = AMOUNT_RE.exec(text.trim());
   if (!m) return { ok: false, reason: `"${text}" is not a decimal amount` };
@@ -193,7 +197,7 @@ export function parseAmount(text: string, currency: string): ParsedAmount {
   const digits = (m[2] ?? '') + frac.slice(0, exp).padEnd(exp, '0');
   const minor = Number(digits);
   if (!Number.isSafeInteger(minor)) return { ok: false, reason: `"${text}" is too large` };
-  return { ok: true, minor: m[1] ? -minor : minor };
+  return { ok: true, minor: m[1] && minor !== 0 ? -minor : minor };
 }
 
 /** Minor units back to a plain decimal string in major units (`123450, "CNY"` → `"1234.50"`). */

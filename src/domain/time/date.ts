@@ -71,7 +71,7 @@ export function diffDays(a: LocalDate, b: LocalDate): number {
 /** Same day of month `months` later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(date: LocalDate, months: number, dayOfMonth?: number): LocalDate {
   const m = DATE_RE.exec(date);
-  if (!m) throw new RangeError(`not a date: ${date}`);
+  if (!m || !isLocalDate(date)) throw new RangeError(`not a date: ${date}`);
   const total = Number(m[1]) * 12 + (Number(m[2]) - 1) + months;
   const y = Math.floor(total / 12);
   const mo = (total % 12) + 1;

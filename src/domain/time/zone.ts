@@ -2,7 +2,7 @@
  * Time zones (IANA names). Converting an instant to a customer's local calendar date decides
  * which day a payment counts on and, later, whether a contact falls inside allowed hours.
  */
-import type { LocalDate } from './date.ts';
+import { isLocalDate, type LocalDate } from './date.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -63,7 +63,11 @@ const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 
 /** Parses an ISO 8601 timestamp that states its offset (`Z` or `+08:00`); null otherwise. */
 export function parseInstant(s: string): Date | null {
-  if (!INSTANT_RE.test(s)) return null;
+  if (!INSTANT_RE.test(s) || !isLocalDate(s.slice(0, 10))) return null;
+  const hour = Number(s.slice(11, 13));
+  const minute = Number(s.slice(14, 16));
+  const second = s[16] === ':' ? Number(s.slice(17, 19)) : 0;
+  if (hour > 23 || minute > 59 || second > 59) return null;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
 }

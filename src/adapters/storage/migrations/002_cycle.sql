@@ -11,8 +11,7 @@ CREATE TABLE account_states (
   past_due_days     integer NOT NULL,
   delinquent_days   integer NOT NULL,
   bucket            text NOT NULL,
-  ageing            jsonb NOT NULL,
-  bucket_since      date NOT NULL
+  ageing            jsonb NOT NULL
 );
 CREATE INDEX account_states_bucket_idx ON account_states (bucket);
 

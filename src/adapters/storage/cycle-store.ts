@@ -1,0 +1,139 @@
+/** The daily cycle in SQL: one transaction per day, set-based over the whole portfolio. */
+import type { CycleDayResult, CycleRun, CycleStore } from '../../app/cycle/ports.ts';
+import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
+import type { LocalDate } from '../../domain/time/date.ts';
+import { LEDGER_STATE_SQL, policyParams } from './ledger-state-sql.ts';
+import type { Database, SqlConnection } from './sql-client.ts';
+
+const CYCLE_LOCK = 7_146_235_002;
+
+const STATE_COLUMNS = [
+  'outstanding',
+  'arrears',
+  'credit',
+  'overdue_due_date',
+  'delinquent_date',
+  'past_due_days',
+  'delinquent_days',
+  'bucket',
+  'ageing',
+] as const;
+
+async function computeInto(
+  tx: SqlConnection,
+  table: string,
+  asOf: LocalDate,
+  policy: LedgerPolicy,
+) {
+  await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${LEDGER_STATE_SQL}`, [
+    asOf,
+    ...policyParams(policy),
+  ]);
+}
+
+export class SqlCycleStore implements CycleStore {
+  constructor(private readonly db: Database) {}
+
+  async lastCycled(): Promise<LocalDate | null> {
+    const r = await this.db.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs');
+    return r.rows[0]?.d ?? null;
+  }
+
+  runDay(asOf: LocalDate, policy: LedgerPolicy, startedAt: Date): Promise<CycleDayResult> {
+    return this.db.transaction(async (tx) => {
+      const t0 = performance.now();
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CYCLE_LOCK]);
+      const last = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))
+        .rows[0]?.d;
+      if (last && last > asOf) {
+        throw new Error(`cycle ${asOf} is before the last cycled date ${last}; rewind first`);
+      }
+      await computeInto(tx, 'cycle_new', asOf, policy);
+      // The bucket each account had before this date: on a re-run of the same date, the
+      // transition recorded for it says what it was.
+      await tx.query(
+        `CREATE TEMP TABLE cycle_prev ON COMMIT DROP AS
+         SELECT s.account_id,
+                CASE WHEN t.account_id IS NULL THEN s.bucket ELSE t.from_bucket END AS bucket
+         FROM account_states s
+         LEFT JOIN bucket_transitions t ON t.account_id = s.account_id AND t.on_date = $1::date`,
+        [asOf],
+      );
+      await tx.query('DELETE FROM bucket_transitions WHERE on_date = $1::date', [asOf]);
+      const transitions = await tx.query(
+        `INSERT INTO bucket_transitions (account_id, on_date, from_bucket, to_bucket)
+         SELECT n.account_id, $1::date, p.bucket, n.bucket
+         FROM cycle_new n LEFT JOIN cycle_prev p ON p.account_id = n.account_id
+         WHERE p.bucket IS DISTINCT FROM n.bucket`,
+        [asOf],
+      );
+      const cols = STATE_COLUMNS.join(', ');
+      await tx.query(
+        `INSERT INTO account_states (account_id, ${cols})
+         SELECT account_id, ${cols} FROM cycle_new
+         ON CONFLICT (account_id) DO UPDATE SET
+           ${STATE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+         WHERE (${STATE_COLUMNS.map((c) => `account_states.${c}`).join(', ')})
+           IS DISTINCT FROM (${STATE_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})`,
+      );
+      await tx.query('DELETE FROM portfolio_snapshots WHERE as_of = $1::date', [asOf]);
+      const snap = await tx.query<{ n: number }>(
+        `WITH s AS (
+           INSERT INTO portfolio_snapshots (as_of, product, currency, bucket, accounts, outstanding, arrears)
+           SELECT $1::date, product, currency, bucket, count(*), sum(outstanding), sum(arrears)
+           FROM cycle_new GROUP BY product, currency, bucket
+           RETURNING accounts)
+         SELECT COALESCE(sum(accounts), 0)::bigint AS n FROM s`,
+        [asOf],
+      );
+      const accounts = Number(snap.rows[0]?.n ?? 0);
+      const durationMs = Math.round(performance.now() - t0);
+      await tx.query(
+        `INSERT INTO cycle_runs (as_of, accounts, transitions, started_at, finished_at, duration_ms)
+         VALUES ($1::date, $2, $3, $4, now(), $5)
+         ON CONFLICT (as_of) DO UPDATE SET accounts = EXCLUDED.accounts,
+           transitions = EXCLUDED.transitions, started_at = EXCLUDED.started_at,
+           finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms`,
+        [asOf, accounts, transitions.rowCount, startedAt.toISOString(), durationMs],
+      );
+      return { asOf, accounts, transitions: transitions.rowCount, durationMs };
+    });
+  }
+
+  rewind(from: LocalDate, policy: LedgerPolicy): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CYCLE_LOCK]);
+      await tx.query('DELETE FROM bucket_transitions WHERE on_date >= $1::date', [from]);
+      await tx.query('DELETE FROM portfolio_snapshots WHERE as_of >= $1::date', [from]);
+      await tx.query('DELETE FROM cycle_runs WHERE as_of >= $1::date', [from]);
+      await tx.query('DELETE FROM account_states');
+      const prev = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))
+        .rows[0]?.d;
+      if (!prev) return;
+      await computeInto(tx, 'cycle_new', prev, policy);
+      const cols = STATE_COLUMNS.join(', ');
+      await tx.query(
+        `INSERT INTO account_states (account_id, ${cols}) SELECT account_id, ${cols} FROM cycle_new`,
+      );
+    });
+  }
+
+  async runs(limit: number): Promise<CycleRun[]> {
+    const r = await this.db.query<{
+      as_of: string;
+      accounts: number;
+      transitions: number;
+      duration_ms: number;
+      started_at: string;
+      finished_at: string;
+    }>('SELECT * FROM cycle_runs ORDER BY as_of DESC LIMIT $1', [limit]);
+    return r.rows.map((x) => ({
+      asOf: x.as_of,
+      accounts: x.accounts,
+      transitions: x.transitions,
+      durationMs: x.duration_ms,
+      startedAt: x.started_at,
+      finishedAt: x.finished_at,
+    }));
+  }
+}

@@ -1,0 +1,4 @@
+/** The clock port: use cases never read the time themselves. */
+export interface Clock {
+  now(): Date;
+}
