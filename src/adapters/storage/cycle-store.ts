@@ -1,5 +1,6 @@
 /** The daily cycle in SQL: one transaction per day, set-based over the whole portfolio. */
 import type { CycleDayResult, CycleRun, CycleStore } from '../../app/cycle/ports.ts';
+import type { AccountStateRow, StateExporter } from '../../app/export/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { LEDGER_STATE_SQL, policyParams } from './ledger-state-sql.ts';
@@ -135,5 +136,66 @@ export class SqlCycleStore implements CycleStore {
       startedAt: x.started_at,
       finishedAt: x.finished_at,
     }));
+  }
+}
+
+const EXPORT_PAGE = 20_000;
+
+/** Computes states as of a date without recording them, for export. */
+export class SqlStateExporter implements StateExporter {
+  constructor(private readonly db: Database) {}
+
+  statesAsOf(
+    asOf: LocalDate,
+    policy: LedgerPolicy,
+    sink: (rows: AccountStateRow[]) => Promise<void>,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await computeInto(tx, 'export_states', asOf, policy);
+      let after = 0;
+      let total = 0;
+      for (;;) {
+        const r = await tx.query<{
+          id: number;
+          account_id: string;
+          customer_id: string;
+          product: string;
+          currency: string;
+          outstanding: number;
+          arrears: number;
+          past_due_days: number;
+          delinquent_days: number;
+          bucket: string;
+          ageing: Record<string, number>;
+        }>(
+          `SELECT s.account_id AS id, a.external_id AS account_id, c.external_id AS customer_id,
+                  s.product, s.currency, s.outstanding, s.arrears, s.past_due_days,
+                  s.delinquent_days, s.bucket, s.ageing
+           FROM export_states s
+           JOIN accounts a ON a.id = s.account_id
+           JOIN customers c ON c.id = a.customer_id
+           WHERE s.account_id > $1 ORDER BY s.account_id LIMIT $2`,
+          [after, EXPORT_PAGE],
+        );
+        if (r.rows.length === 0) break;
+        after = r.rows.at(-1)!.id;
+        total += r.rows.length;
+        await sink(
+          r.rows.map((x) => ({
+            accountId: x.account_id,
+            customerId: x.customer_id,
+            product: x.product,
+            currency: x.currency,
+            outstanding: x.outstanding,
+            arrears: x.arrears,
+            pastDueDays: x.past_due_days,
+            delinquentDays: x.delinquent_days,
+            bucket: x.bucket,
+            ageing: x.ageing,
+          })),
+        );
+      }
+      return total;
+    });
   }
 }

@@ -15,6 +15,7 @@
 import { currencyExponent, formatMinor } from '../money/currency.ts';
 import { addMonths, fromEpochDay, isLocalDate, toEpochDay, type LocalDate } from '../time/date.ts';
 import { toLocal } from '../time/zone.ts';
+import type { HoldKind, Product } from '../ledger/types.ts';
 import { Random, type Seed } from './random.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -70,11 +71,10 @@ export const PORTFOLIO_COLUMNS: Readonly<Record<PortfolioFile, readonly string[]
 /** One line of one file: `values` in the order of {@link PORTFOLIO_COLUMNS}. */
 export type PortfolioRow = { [F in PortfolioFile]: { file: F; values: string[] } }[PortfolioFile];
 
+export type { HoldKind, Product };
 export type Region = 'CN' | 'US' | 'UK';
 export type Language = 'en' | 'zh-CN';
-export type Product = 'loan' | 'card' | 'bnpl' | 'invoice';
 export type PayerType = 'onTime' | 'late' | 'partial' | 'cured' | 'defaulted' | 'overpayer';
-export type HoldKind = 'hardship' | 'dispute' | 'bankruptcy' | 'deceased' | 'other';
 
 export interface Customer {
   id: string;
@@ -195,6 +195,12 @@ export const BEHAVIOUR_MIX: Readonly<Record<PayerType, number>> = {
   overpayer: 0.03,
 };
 
+/** Partial payers pay everything outstanding at an instalment with this probability. */
+export const PARTIAL_CATCH_UP_CHANCE = 0.2;
+
+/** Share of overpayers who settle the whole schedule early (the others overpay once). */
+export const EARLY_SETTLEMENT_SHARE = 0.5;
+
 /** A customer's second and third accounts copy the first one's payer type this often. */
 export const SAME_PAYER_SHARE = 0.5;
 
@@ -267,7 +273,11 @@ const MIN_DAYS_AGO_BY_PAYER: Partial<Readonly<Record<PayerType, number>>> = {
   cured: 92,
 };
 
-// Loans: level monthly payments, interest on the declining balance.
+// Loans: level monthly payments, interest on the declining balance. Amounts in USD are
+// log-normal around the median, clamped to [min, max], then converted.
+const LOAN_MEDIAN_USD = 6000;
+const LOAN_MIN_USD = 1000;
+const LOAN_MAX_USD = 40000;
 const LOAN_TERMS: readonly (readonly [number, number])[] = [
   [6, 0.45],
   [12, 0.4],
@@ -283,7 +293,10 @@ const LOAN_ROUNDING: Readonly<Record<string, number>> = {
   JPY: 10000,
 };
 
-// Cards: one statement a month, the minimum due 21 days later.
+// Cards: one statement a month, the minimum due 21 days later (the US legal minimum).
+const CARD_MEDIAN_USD = 1800;
+const CARD_MIN_USD = 300;
+const CARD_MAX_USD = 9000;
 const CARD_APRS: readonly number[] = [0.1825, 0.2199, 0.2499, 0.2799, 0.2999];
 const CARD_DAYS_TO_PAY = 21;
 const CARD_MAX_STATEMENTS = 12;
@@ -292,7 +305,11 @@ const CARD_MIN_PRINCIPAL_SHARE = 0.01;
 const CARD_MIN_PAYMENT_USD = 25;
 const CARD_LATE_FEE_USD = 30;
 
-// Buy now, pay later: four interest-free instalments a fortnight apart.
+// Buy now, pay later: four interest-free instalments a fortnight apart, the first two weeks
+// after the purchase.
+const BNPL_MEDIAN_USD = 180;
+const BNPL_MIN_USD = 30;
+const BNPL_MAX_USD = 1500;
 const BNPL_INSTALMENTS = 4;
 const BNPL_DAYS_BETWEEN = 14;
 const BNPL_LATE_FEE_USD = 8;
@@ -300,580 +317,191 @@ const BNPL_LATE_FEE_USD = 8;
 const BNPL_LATE_FEE_CAP_SHARE = 0.25;
 
 // Invoices: one to three utility-style monthly bills of similar size.
+const INVOICE_MEDIAN_USD = 90;
+const INVOICE_MIN_USD = 20;
+const INVOICE_MAX_USD = 600;
 const INVOICE_MAX_BILLS = 3;
 
 // ---------------------------------------------------------------------------------------------
 // Reference data: cities (with time zone and coordinates), names, streets
 
-interface CnCity {
-  /** Province prefix of the address ('' for the municipalities). */
-  province: string;
-  city: string;
+/** A city customers live in; `weight` is its share of the region's customers. */
+interface City {
+  name: string;
   zone: string;
   lat: number;
   lon: number;
   weight: number;
+}
+
+interface CnCity extends City {
+  /** Province prefix of the address ('' for the municipalities). */
+  province: string;
   districts: readonly string[];
 }
 
-const CN_CITIES: readonly CnCity[] = [
-  {
-    province: '',
-    city: '上海市',
-    zone: 'Asia/Shanghai',
-    lat: 31.2304,
-    lon: 121.4737,
-    weight: 14,
-    districts: ['浦东新区', '徐汇区', '静安区', '黄浦区', '闵行区'],
-  },
-  {
-    province: '',
-    city: '北京市',
-    zone: 'Asia/Shanghai',
-    lat: 39.9042,
-    lon: 116.4074,
-    weight: 13,
-    districts: ['朝阳区', '海淀区', '东城区', '西城区', '丰台区'],
-  },
-  {
-    province: '广东省',
-    city: '广州市',
-    zone: 'Asia/Shanghai',
-    lat: 23.1291,
-    lon: 113.2644,
-    weight: 10,
-    districts: ['天河区', '越秀区', '海珠区', '白云区'],
-  },
-  {
-    province: '广东省',
-    city: '深圳市',
-    zone: 'Asia/Shanghai',
-    lat: 22.5431,
-    lon: 114.0579,
-    weight: 10,
-    districts: ['南山区', '福田区', '罗湖区', '宝安区'],
-  },
-  {
-    province: '四川省',
-    city: '成都市',
-    zone: 'Asia/Shanghai',
-    lat: 30.5728,
-    lon: 104.0668,
-    weight: 8,
-    districts: ['武侯区', '锦江区', '青羊区', '成华区'],
-  },
-  {
-    province: '浙江省',
-    city: '杭州市',
-    zone: 'Asia/Shanghai',
-    lat: 30.2741,
-    lon: 120.1551,
-    weight: 7,
-    districts: ['西湖区', '上城区', '拱墅区', '滨江区'],
-  },
-  {
-    province: '湖北省',
-    city: '武汉市',
-    zone: 'Asia/Shanghai',
-    lat: 30.5928,
-    lon: 114.3055,
-    weight: 6,
-    districts: ['武昌区', '江汉区', '洪山区'],
-  },
-  {
-    province: '陕西省',
-    city: '西安市',
-    zone: 'Asia/Shanghai',
-    lat: 34.3416,
-    lon: 108.9398,
-    weight: 5,
-    districts: ['雁塔区', '碑林区', '未央区'],
-  },
-  {
-    province: '江苏省',
-    city: '南京市',
-    zone: 'Asia/Shanghai',
-    lat: 32.0603,
-    lon: 118.7969,
-    weight: 5,
-    districts: ['鼓楼区', '玄武区', '建邺区'],
-  },
-  {
-    province: '',
-    city: '重庆市',
-    zone: 'Asia/Shanghai',
-    lat: 29.4316,
-    lon: 106.9123,
-    weight: 6,
-    districts: ['渝中区', '江北区', '南岸区'],
-  },
-  {
-    province: '',
-    city: '天津市',
-    zone: 'Asia/Shanghai',
-    lat: 39.3434,
-    lon: 117.3616,
-    weight: 5,
-    districts: ['和平区', '河西区', '南开区'],
-  },
-  {
-    province: '江苏省',
-    city: '苏州市',
-    zone: 'Asia/Shanghai',
-    lat: 31.2989,
-    lon: 120.5853,
-    weight: 5,
-    districts: ['姑苏区', '吴中区', '虎丘区'],
-  },
-  // Xinjiang keeps its own clock (UTC+6) in everyday life: some customers live by it.
-  {
-    province: '新疆维吾尔自治区',
-    city: '乌鲁木齐市',
-    zone: 'Asia/Urumqi',
-    lat: 43.8256,
-    lon: 87.6168,
-    weight: 4,
-    districts: ['天山区', '沙依巴克区', '水磨沟区'],
-  },
-];
-
-interface UsCity {
-  name: string;
+interface UsCity extends City {
   state: string;
-  zone: string;
-  lat: number;
-  lon: number;
-  weight: number;
   areaCode: string;
   zipPrefix: string;
 }
 
-// Weights follow the rough population split across the time zones (East > Central > Pacific >
-// Mountain > Hawaii).
-const US_CITIES: readonly UsCity[] = [
-  {
-    name: 'New York',
-    state: 'NY',
-    zone: 'America/New_York',
-    lat: 40.7128,
-    lon: -74.006,
-    weight: 16,
-    areaCode: '212',
-    zipPrefix: '100',
-  },
-  {
-    name: 'Boston',
-    state: 'MA',
-    zone: 'America/New_York',
-    lat: 42.3601,
-    lon: -71.0589,
-    weight: 6,
-    areaCode: '617',
-    zipPrefix: '021',
-  },
-  {
-    name: 'Philadelphia',
-    state: 'PA',
-    zone: 'America/New_York',
-    lat: 39.9526,
-    lon: -75.1652,
-    weight: 7,
-    areaCode: '215',
-    zipPrefix: '191',
-  },
-  {
-    name: 'Atlanta',
-    state: 'GA',
-    zone: 'America/New_York',
-    lat: 33.749,
-    lon: -84.388,
-    weight: 8,
-    areaCode: '404',
-    zipPrefix: '303',
-  },
-  {
-    name: 'Miami',
-    state: 'FL',
-    zone: 'America/New_York',
-    lat: 25.7617,
-    lon: -80.1918,
-    weight: 9,
-    areaCode: '305',
-    zipPrefix: '331',
-  },
-  {
-    name: 'Chicago',
-    state: 'IL',
-    zone: 'America/Chicago',
-    lat: 41.8781,
-    lon: -87.6298,
-    weight: 10,
-    areaCode: '312',
-    zipPrefix: '606',
-  },
-  {
-    name: 'Houston',
-    state: 'TX',
-    zone: 'America/Chicago',
-    lat: 29.7604,
-    lon: -95.3698,
-    weight: 9,
-    areaCode: '713',
-    zipPrefix: '770',
-  },
-  {
-    name: 'Dallas',
-    state: 'TX',
-    zone: 'America/Chicago',
-    lat: 32.7767,
-    lon: -96.797,
-    weight: 7,
-    areaCode: '214',
-    zipPrefix: '752',
-  },
-  {
-    name: 'Minneapolis',
-    state: 'MN',
-    zone: 'America/Chicago',
-    lat: 44.9778,
-    lon: -93.265,
-    weight: 3,
-    areaCode: '612',
-    zipPrefix: '554',
-  },
-  {
-    name: 'Denver',
-    state: 'CO',
-    zone: 'America/Denver',
-    lat: 39.7392,
-    lon: -104.9903,
-    weight: 4,
-    areaCode: '303',
-    zipPrefix: '802',
-  },
-  {
-    name: 'Salt Lake City',
-    state: 'UT',
-    zone: 'America/Denver',
-    lat: 40.7608,
-    lon: -111.891,
-    weight: 2,
-    areaCode: '801',
-    zipPrefix: '841',
-  },
-  {
-    name: 'Albuquerque',
-    state: 'NM',
-    zone: 'America/Denver',
-    lat: 35.0844,
-    lon: -106.6504,
-    weight: 1,
-    areaCode: '505',
-    zipPrefix: '871',
-  },
-  {
-    name: 'Los Angeles',
-    state: 'CA',
-    zone: 'America/Los_Angeles',
-    lat: 34.0522,
-    lon: -118.2437,
-    weight: 8,
-    areaCode: '213',
-    zipPrefix: '900',
-  },
-  {
-    name: 'San Francisco',
-    state: 'CA',
-    zone: 'America/Los_Angeles',
-    lat: 37.7749,
-    lon: -122.4194,
-    weight: 4,
-    areaCode: '415',
-    zipPrefix: '941',
-  },
-  {
-    name: 'Seattle',
-    state: 'WA',
-    zone: 'America/Los_Angeles',
-    lat: 47.6062,
-    lon: -122.3321,
-    weight: 3,
-    areaCode: '206',
-    zipPrefix: '981',
-  },
-  {
-    name: 'San Diego',
-    state: 'CA',
-    zone: 'America/Los_Angeles',
-    lat: 32.7157,
-    lon: -117.1611,
-    weight: 2,
-    areaCode: '619',
-    zipPrefix: '921',
-  },
-  {
-    name: 'Honolulu',
-    state: 'HI',
-    zone: 'Pacific/Honolulu',
-    lat: 21.3069,
-    lon: -157.8583,
-    weight: 1,
-    areaCode: '808',
-    zipPrefix: '968',
-  },
-];
-
-interface UkCity {
-  name: string;
-  lat: number;
-  lon: number;
-  weight: number;
+interface UkCity extends City {
   postcodeAreas: readonly string[];
 }
 
-const UK_CITIES: readonly UkCity[] = [
-  {
-    name: 'London',
-    lat: 51.5074,
-    lon: -0.1278,
-    weight: 30,
-    postcodeAreas: ['E1', 'N1', 'SE1', 'SW11', 'NW3', 'W2'],
-  },
-  {
-    name: 'Manchester',
-    lat: 53.4808,
-    lon: -2.2426,
-    weight: 10,
-    postcodeAreas: ['M1', 'M14', 'M20'],
-  },
-  {
-    name: 'Birmingham',
-    lat: 52.4862,
-    lon: -1.8904,
-    weight: 10,
-    postcodeAreas: ['B1', 'B15', 'B29'],
-  },
-  { name: 'Leeds', lat: 53.8008, lon: -1.5491, weight: 7, postcodeAreas: ['LS1', 'LS6', 'LS17'] },
-  { name: 'Glasgow', lat: 55.8642, lon: -4.2518, weight: 7, postcodeAreas: ['G1', 'G12', 'G41'] },
-  {
-    name: 'Edinburgh',
-    lat: 55.9533,
-    lon: -3.1883,
-    weight: 5,
-    postcodeAreas: ['EH1', 'EH3', 'EH10'],
-  },
-  { name: 'Bristol', lat: 51.4545, lon: -2.5879, weight: 5, postcodeAreas: ['BS1', 'BS6', 'BS8'] },
-  {
-    name: 'Cardiff',
-    lat: 51.4816,
-    lon: -3.1791,
-    weight: 4,
-    postcodeAreas: ['CF10', 'CF11', 'CF24'],
-  },
-];
+const words = (text: string): readonly string[] => text.split(' ');
 
-/** Common Chinese surnames with their pinyin, weighted roughly by frequency. */
-const CN_SURNAMES: readonly (readonly [readonly [string, string], number])[] = [
-  [['王', 'wang'], 7.1],
-  [['李', 'li'], 7.0],
-  [['张', 'zhang'], 6.7],
-  [['刘', 'liu'], 5.4],
-  [['陈', 'chen'], 4.6],
-  [['杨', 'yang'], 3.1],
-  [['黄', 'huang'], 2.4],
-  [['赵', 'zhao'], 2.2],
-  [['吴', 'wu'], 2.0],
-  [['周', 'zhou'], 1.9],
-  [['徐', 'xu'], 1.3],
-  [['孙', 'sun'], 1.3],
-  [['马', 'ma'], 1.2],
-  [['朱', 'zhu'], 1.2],
-  [['胡', 'hu'], 1.1],
-  [['郭', 'guo'], 1.1],
-  [['何', 'he'], 0.9],
-  [['林', 'lin'], 0.9],
-  [['高', 'gao'], 0.9],
-  [['罗', 'luo'], 0.8],
-  [['郑', 'zheng'], 0.8],
-  [['梁', 'liang'], 0.7],
-  [['谢', 'xie'], 0.6],
-  [['宋', 'song'], 0.5],
-  [['唐', 'tang'], 0.5],
-  [['韩', 'han'], 0.5],
-  [['冯', 'feng'], 0.5],
-  [['邓', 'deng'], 0.5],
-  [['曹', 'cao'], 0.4],
-];
+// [province, city, zone, latitude, longitude, weight, districts]. Xinjiang keeps its own
+// clock (UTC+6) in everyday life, so Ürümqi customers are in Asia/Urumqi.
+const CN_CITIES: readonly CnCity[] = (
+  [
+    ['', '上海市', 'Asia/Shanghai', 31.2304, 121.4737, 14, '浦东新区 徐汇区 静安区 黄浦区 闵行区'],
+    ['', '北京市', 'Asia/Shanghai', 39.9042, 116.4074, 13, '朝阳区 海淀区 东城区 西城区 丰台区'],
+    ['广东省', '广州市', 'Asia/Shanghai', 23.1291, 113.2644, 10, '天河区 越秀区 海珠区 白云区'],
+    ['广东省', '深圳市', 'Asia/Shanghai', 22.5431, 114.0579, 10, '南山区 福田区 罗湖区 宝安区'],
+    ['四川省', '成都市', 'Asia/Shanghai', 30.5728, 104.0668, 8, '武侯区 锦江区 青羊区 成华区'],
+    ['浙江省', '杭州市', 'Asia/Shanghai', 30.2741, 120.1551, 7, '西湖区 上城区 拱墅区 滨江区'],
+    ['湖北省', '武汉市', 'Asia/Shanghai', 30.5928, 114.3055, 6, '武昌区 江汉区 洪山区'],
+    ['陕西省', '西安市', 'Asia/Shanghai', 34.3416, 108.9398, 5, '雁塔区 碑林区 未央区'],
+    ['江苏省', '南京市', 'Asia/Shanghai', 32.0603, 118.7969, 5, '鼓楼区 玄武区 建邺区'],
+    ['江苏省', '苏州市', 'Asia/Shanghai', 31.2989, 120.5853, 5, '姑苏区 吴中区 虎丘区'],
+    ['', '重庆市', 'Asia/Shanghai', 29.4316, 106.9123, 6, '渝中区 江北区 南岸区'],
+    ['', '天津市', 'Asia/Shanghai', 39.3434, 117.3616, 5, '和平区 河西区 南开区'],
+    ['新疆维吾尔自治区', '乌鲁木齐市', 'Asia/Urumqi', 43.8256, 87.6168, 4, '天山区 沙依巴克区'],
+  ] as const
+).map(([province, name, zone, lat, lon, weight, districts]) => ({
+  province,
+  name,
+  zone,
+  lat,
+  lon,
+  weight,
+  districts: words(districts),
+}));
 
-const CN_GIVEN_NAMES: readonly (readonly [string, string])[] = [
-  ['伟', 'wei'],
-  ['芳', 'fang'],
-  ['娜', 'na'],
-  ['敏', 'min'],
-  ['静', 'jing'],
-  ['丽', 'li'],
-  ['强', 'qiang'],
-  ['磊', 'lei'],
-  ['军', 'jun'],
-  ['洋', 'yang'],
-  ['勇', 'yong'],
-  ['艳', 'yan'],
-  ['杰', 'jie'],
-  ['娟', 'juan'],
-  ['涛', 'tao'],
-  ['明', 'ming'],
-  ['超', 'chao'],
-  ['霞', 'xia'],
-  ['平', 'ping'],
-  ['刚', 'gang'],
-  ['华', 'hua'],
-  ['秀英', 'xiuying'],
-  ['桂英', 'guiying'],
-  ['建华', 'jianhua'],
-  ['建国', 'jianguo'],
-  ['志强', 'zhiqiang'],
-  ['晓明', 'xiaoming'],
-  ['海燕', 'haiyan'],
-  ['欣怡', 'xinyi'],
-  ['子涵', 'zihan'],
-  ['浩然', 'haoran'],
-  ['宇轩', 'yuxuan'],
-  ['梓萱', 'zixuan'],
-  ['思远', 'siyuan'],
-  ['雨桐', 'yutong'],
-  ['俊杰', 'junjie'],
-];
+// [city, state, zone, latitude, longitude, weight, area code, ZIP prefix]. Weights follow the
+// rough population split across the zones (Eastern > Central > Pacific > Mountain > Hawaii).
+const US_CITIES: readonly UsCity[] = (
+  [
+    ['New York', 'NY', 'America/New_York', 40.7128, -74.006, 16, '212', '100'],
+    ['Boston', 'MA', 'America/New_York', 42.3601, -71.0589, 6, '617', '021'],
+    ['Philadelphia', 'PA', 'America/New_York', 39.9526, -75.1652, 7, '215', '191'],
+    ['Atlanta', 'GA', 'America/New_York', 33.749, -84.388, 8, '404', '303'],
+    ['Miami', 'FL', 'America/New_York', 25.7617, -80.1918, 9, '305', '331'],
+    ['Chicago', 'IL', 'America/Chicago', 41.8781, -87.6298, 10, '312', '606'],
+    ['Houston', 'TX', 'America/Chicago', 29.7604, -95.3698, 9, '713', '770'],
+    ['Dallas', 'TX', 'America/Chicago', 32.7767, -96.797, 7, '214', '752'],
+    ['Minneapolis', 'MN', 'America/Chicago', 44.9778, -93.265, 3, '612', '554'],
+    ['Denver', 'CO', 'America/Denver', 39.7392, -104.9903, 4, '303', '802'],
+    ['Salt Lake City', 'UT', 'America/Denver', 40.7608, -111.891, 2, '801', '841'],
+    ['Albuquerque', 'NM', 'America/Denver', 35.0844, -106.6504, 1, '505', '871'],
+    ['Los Angeles', 'CA', 'America/Los_Angeles', 34.0522, -118.2437, 8, '213', '900'],
+    ['San Francisco', 'CA', 'America/Los_Angeles', 37.7749, -122.4194, 4, '415', '941'],
+    ['Seattle', 'WA', 'America/Los_Angeles', 47.6062, -122.3321, 3, '206', '981'],
+    ['San Diego', 'CA', 'America/Los_Angeles', 32.7157, -117.1611, 2, '619', '921'],
+    ['Honolulu', 'HI', 'Pacific/Honolulu', 21.3069, -157.8583, 1, '808', '968'],
+  ] as const
+).map(([name, state, zone, lat, lon, weight, areaCode, zipPrefix]) => ({
+  name,
+  state,
+  zone,
+  lat,
+  lon,
+  weight,
+  areaCode,
+  zipPrefix,
+}));
 
-const CN_ROADS: readonly string[] = [
-  '人民路',
-  '中山路',
-  '解放路',
-  '建设路',
-  '和平路',
-  '长江路',
-  '黄河路',
-  '新华路',
-  '文化路',
-  '胜利路',
-  '青年路',
-  '幸福路',
-  '光明路',
-];
+// [city, latitude, longitude, weight, postcode districts]. All of the UK is Europe/London.
+const UK_CITIES: readonly UkCity[] = (
+  [
+    ['London', 51.5074, -0.1278, 30, 'E1 N1 SE1 SW11 NW3 W2'],
+    ['Manchester', 53.4808, -2.2426, 10, 'M1 M14 M20'],
+    ['Birmingham', 52.4862, -1.8904, 10, 'B1 B15 B29'],
+    ['Leeds', 53.8008, -1.5491, 7, 'LS1 LS6 LS17'],
+    ['Glasgow', 55.8642, -4.2518, 7, 'G1 G12 G41'],
+    ['Edinburgh', 55.9533, -3.1883, 5, 'EH1 EH3 EH10'],
+    ['Bristol', 51.4545, -2.5879, 5, 'BS1 BS6 BS8'],
+    ['Cardiff', 51.4816, -3.1791, 4, 'CF10 CF11 CF24'],
+  ] as const
+).map(([name, lat, lon, weight, areas]) => ({
+  name,
+  zone: 'Europe/London',
+  lat,
+  lon,
+  weight,
+  postcodeAreas: words(areas),
+}));
 
-const EN_FIRST_NAMES: readonly string[] = [
-  'James',
-  'Mary',
-  'John',
-  'Patricia',
-  'Robert',
-  'Jennifer',
-  'Michael',
-  'Linda',
-  'William',
-  'Elizabeth',
-  'David',
-  'Barbara',
-  'Richard',
-  'Susan',
-  'Joseph',
-  'Jessica',
-  'Thomas',
-  'Sarah',
-  'Charles',
-  'Karen',
-  'Christopher',
-  'Emily',
-  'Daniel',
-  'Olivia',
-  'Matthew',
-  'Sophie',
-  'Anthony',
-  'Emma',
-  'George',
-  'Amelia',
-  'Harry',
-  'Isla',
-  'Oliver',
-  'Grace',
-  'Jack',
-  'Chloé',
-  'José',
-  'María',
-  'Priya',
-  'Mohammed',
-  'Aisha',
-  'Kenji',
-];
+/** Common Chinese surnames (character, pinyin), weighted roughly by frequency (%). */
+const CN_SURNAMES: readonly (readonly [readonly [string, string], number])[] = (
+  [
+    ['王', 'wang', 7.1],
+    ['李', 'li', 7.0],
+    ['张', 'zhang', 6.7],
+    ['刘', 'liu', 5.4],
+    ['陈', 'chen', 4.6],
+    ['杨', 'yang', 3.1],
+    ['黄', 'huang', 2.4],
+    ['赵', 'zhao', 2.2],
+    ['吴', 'wu', 2.0],
+    ['周', 'zhou', 1.9],
+    ['徐', 'xu', 1.3],
+    ['孙', 'sun', 1.3],
+    ['马', 'ma', 1.2],
+    ['朱', 'zhu', 1.2],
+    ['胡', 'hu', 1.1],
+    ['郭', 'guo', 1.1],
+    ['何', 'he', 0.9],
+    ['林', 'lin', 0.9],
+    ['高', 'gao', 0.9],
+    ['罗', 'luo', 0.8],
+    ['郑', 'zheng', 0.8],
+    ['梁', 'liang', 0.7],
+    ['谢', 'xie', 0.6],
+    ['宋', 'song', 0.5],
+    ['唐', 'tang', 0.5],
+    ['韩', 'han', 0.5],
+    ['冯', 'feng', 0.5],
+    ['邓', 'deng', 0.5],
+    ['曹', 'cao', 0.4],
+  ] as const
+).map(([name, pinyin, weight]) => [[name, pinyin], weight] as const);
 
-const EN_LAST_NAMES: readonly string[] = [
-  'Smith',
-  'Johnson',
-  'Williams',
-  'Brown',
-  'Jones',
-  'Garcia',
-  'Miller',
-  'Davis',
-  'Rodriguez',
-  'Martinez',
-  'Hernandez',
-  'Lopez',
-  'Wilson',
-  'Anderson',
-  'Taylor',
-  'Thomas',
-  'Moore',
-  'Jackson',
-  'Martin',
-  'Lee',
-  'Thompson',
-  'White',
-  'Harris',
-  'Clark',
-  'Lewis',
-  'Walker',
-  'Young',
-  'Allen',
-  'King',
-  'Wright',
-  'Evans',
-  'Roberts',
-  'Hughes',
-  'Wood',
-  'Edwards',
-  'Patel',
-  'Khan',
-  'Murphy',
-  "O'Brien",
-  "O'Connor",
-  'Nguyen',
-  'Kim',
-  'Singh',
-];
+/** Common given names as `characters:pinyin`, one or two characters. */
+const CN_GIVEN_NAMES: readonly (readonly [string, string])[] = words(
+  '伟:wei 芳:fang 娜:na 敏:min 静:jing 丽:li 强:qiang 磊:lei 军:jun 洋:yang 勇:yong 艳:yan ' +
+    '杰:jie 娟:juan 涛:tao 明:ming 超:chao 霞:xia 平:ping 刚:gang 华:hua 秀英:xiuying ' +
+    '桂英:guiying 建华:jianhua 建国:jianguo 志强:zhiqiang 晓明:xiaoming 海燕:haiyan ' +
+    '欣怡:xinyi 子涵:zihan 浩然:haoran 宇轩:yuxuan 梓萱:zixuan 思远:siyuan 雨桐:yutong 俊杰:junjie',
+).map((pair) => pair.split(':') as [string, string]);
 
-const US_STREETS: readonly string[] = [
-  'Main',
-  'Oak',
-  'Maple',
-  'Cedar',
-  'Elm',
-  'Washington',
-  'Lake',
-  'Hill',
-  'Park',
-  'Pine',
-  'Sunset',
-  'Lincoln',
-  'Jefferson',
-  'Madison',
-  'Franklin',
-  'Highland',
-  'Church',
-  'Spring',
-  'Ridge',
-  'River',
-];
-const US_STREET_SUFFIXES: readonly string[] = ['St', 'Ave', 'Blvd', 'Rd', 'Dr', 'Ln', 'Way', 'Ct'];
+const CN_ROADS = words(
+  '人民路 中山路 解放路 建设路 和平路 长江路 黄河路 新华路 文化路 胜利路 青年路 幸福路',
+);
+
+// English-language first names, including a few accented ones so UTF-8 is exercised.
+const EN_FIRST_NAMES = words(
+  'James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara ' +
+    'Richard Susan Joseph Jessica Thomas Sarah Charles Karen Christopher Emily Daniel Olivia ' +
+    'Matthew Sophie Anthony Emma George Amelia Harry Isla Oliver Grace Jack Chloé José María ' +
+    'Priya Mohammed Aisha Kenji',
+);
+
+const EN_LAST_NAMES = words(
+  'Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez ' +
+    'Wilson Anderson Taylor Thomas Moore Jackson Martin Lee Thompson White Harris Clark Lewis ' +
+    "Walker Young Allen King Wright Evans Roberts Hughes Wood Edwards Patel Khan Murphy O'Brien " +
+    "O'Connor Nguyen Kim Singh",
+);
+
+const US_STREETS = words(
+  'Main Oak Maple Cedar Elm Washington Lake Hill Park Pine Sunset Lincoln Jefferson Madison ' +
+    'Franklin Highland Church Spring Ridge River',
+);
+const US_STREET_SUFFIXES = words('St Ave Blvd Rd Dr Ln Way Ct');
+const US_UNIT_LETTERS = words('A B C D');
 
 const UK_STREETS: readonly string[] = [
   'High Street',
@@ -899,33 +527,13 @@ const UK_HOUSE_NAMES: readonly string[] = [
 /** Letters used in the inward half of UK postcodes. */
 const UK_POSTCODE_LETTERS: readonly string[] = [...'ABDEFGHJLNPQRSTUWXYZ'];
 
-/** China Mobile / Unicom / Telecom mobile prefixes. */
-const CN_MOBILE_PREFIXES: readonly string[] = [
-  '130',
-  '131',
-  '132',
-  '133',
-  '135',
-  '136',
-  '137',
-  '138',
-  '139',
-  '150',
-  '151',
-  '152',
-  '157',
-  '158',
-  '159',
-  '177',
-  '186',
-  '187',
-  '188',
-  '189',
-  '199',
-];
+/** Mobile prefixes of China Mobile, Unicom and Telecom. */
+const CN_MOBILE_PREFIXES = words(
+  '130 131 132 133 135 136 137 138 139 150 151 152 157 158 159 177 186 187 188 189 199',
+);
 
 /** Reserved example domains (RFC 2606): nobody receives these emails. */
-const EMAIL_DOMAINS: readonly string[] = ['example.com', 'example.net', 'example.org'];
+const EMAIL_DOMAINS = words('example.com example.net example.org');
 
 /** Coordinates are scattered around the city centre by this many degrees (standard deviation). */
 const COORDINATE_SPREAD_DEG = 0.04;
@@ -934,10 +542,51 @@ const COORDINATE_SPREAD_DEG = 0.04;
 // Small helpers
 
 const DAY_MS = 86_400_000;
-const NEVER = Number.POSITIVE_INFINITY;
 
-function monthsAfter(day: number, months: number): number {
-  return toEpochDay(addMonths(fromEpochDay(day), months));
+/** `[key, weight]` pairs of a probability table, computed once for {@link Random.weighted}. */
+function entriesOf<K extends string>(table: Readonly<Record<K, number>>): [K, number][] {
+  return Object.entries(table) as [K, number][];
+}
+
+function weightedEntries<T extends { weight: number }>(items: readonly T[]): [T, number][] {
+  return items.map((item) => [item, item.weight]);
+}
+
+const REGION_ENTRIES = entriesOf(REGION_MIX);
+const PRODUCT_ENTRIES = entriesOf(PRODUCT_MIX);
+const BEHAVIOUR_ENTRIES = entriesOf(BEHAVIOUR_MIX);
+const HOLD_KIND_ENTRIES = entriesOf(HOLD_KIND_MIX);
+const CN_CITY_ENTRIES = weightedEntries(CN_CITIES);
+const US_CITY_ENTRIES = weightedEntries(US_CITIES);
+const UK_CITY_ENTRIES = weightedEntries(UK_CITIES);
+
+/**
+ * Date arithmetic goes through the shared LocalDate helpers; a portfolio uses only a few
+ * thousand distinct days, so results are memoised per generation run.
+ */
+class Calendar {
+  private readonly dates = new Map<number, LocalDate>();
+  private readonly months = new Map<number, number>();
+
+  date(day: number): LocalDate {
+    let d = this.dates.get(day);
+    if (d === undefined) {
+      d = fromEpochDay(day);
+      this.dates.set(day, d);
+    }
+    return d;
+  }
+
+  /** The day `months` months after `day` (same day of month, clamped to the month's end). */
+  monthsAfter(day: number, months: number): number {
+    const key = day * 64 + months;
+    let d = this.months.get(key);
+    if (d === undefined) {
+      d = toEpochDay(addMonths(this.date(day), months));
+      this.months.set(key, d);
+    }
+    return d;
+  }
 }
 
 function digits(rng: Random, count: number): string {
@@ -948,10 +597,6 @@ function digits(rng: Random, count: number): string {
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
-}
-
-function weightedItem<T extends { weight: number }>(rng: Random, items: readonly T[]): T {
-  return rng.weighted(items.map((item) => [item, item.weight] as const));
 }
 
 /** `usd` US dollars in `currency`'s minor units (fixed demo rates). */
@@ -1012,9 +657,9 @@ function email(rng: Random, [first, last]: [string, string]): string {
 }
 
 function chinaPlace(rng: Random): Place {
-  const city = weightedItem(rng, CN_CITIES);
+  const city = rng.weighted(CN_CITY_ENTRIES);
   const address =
-    `${city.province}${city.city}${rng.pick(city.districts)}${rng.pick(CN_ROADS)}` +
+    `${city.province}${city.name}${rng.pick(city.districts)}${rng.pick(CN_ROADS)}` +
     `${rng.int(1, 999)}号${rng.int(1, 30)}栋${rng.int(1, 4)}单元${rng.int(1, 32)}0${rng.int(1, 8)}室`;
   return {
     region: 'CN',
@@ -1027,9 +672,9 @@ function chinaPlace(rng: Random): Place {
 }
 
 function usPlace(rng: Random): Place {
-  const city = weightedItem(rng, US_CITIES);
+  const city = rng.weighted(US_CITY_ENTRIES);
   const street = `${rng.int(1, 9999)} ${rng.pick(US_STREETS)} ${rng.pick(US_STREET_SUFFIXES)}`;
-  const unit = rng.chance(0.3) ? `, Apt ${rng.int(1, 30)}${rng.pick(['A', 'B', 'C', 'D'])}` : '';
+  const unit = rng.chance(0.3) ? `, Apt ${rng.int(1, 30)}${rng.pick(US_UNIT_LETTERS)}` : '';
   return {
     region: 'US',
     zone: city.zone,
@@ -1042,7 +687,7 @@ function usPlace(rng: Random): Place {
 }
 
 function ukPlace(rng: Random): Place {
-  const city = weightedItem(rng, UK_CITIES);
+  const city = rng.weighted(UK_CITY_ENTRIES);
   const postcode =
     `${rng.pick(city.postcodeAreas)} ${rng.int(1, 9)}` +
     `${rng.pick(UK_POSTCODE_LETTERS)}${rng.pick(UK_POSTCODE_LETTERS)}`;
@@ -1063,7 +708,7 @@ function ukPlace(rng: Random): Place {
 }
 
 function makeCustomer(rng: Random, id: string): Customer {
-  const region = rng.weightedKey(REGION_MIX);
+  const region = rng.weighted(REGION_ENTRIES);
   const place = region === 'CN' ? chinaPlace(rng) : region === 'US' ? usPlace(rng) : ukPlace(rng);
   const language: Language =
     region === 'CN' || (region === 'US' && rng.chance(US_CHINESE_SPEAKER_SHARE)) ? 'zh-CN' : 'en';
@@ -1096,14 +741,20 @@ interface Schedule {
   lines: ScheduleLine[];
 }
 
+interface ScheduleInput {
+  rng: Random;
+  cal: Calendar;
+  currency: string;
+  openedDay: number;
+  asOfDay: number;
+}
+
 /** Level monthly payments; each month's interest is on the balance still owed. */
-function loanSchedule(rng: Random, currency: string, openedDay: number): Schedule {
+function loanSchedule({ rng, cal, currency, openedDay }: ScheduleInput): Schedule {
   const term = rng.weighted(LOAN_TERMS);
   const step = (LOAN_ROUNDING[currency] ?? 100) * 10 ** currencyExponent(currency);
-  const principal = roundToMultiple(
-    usdToMinor(rng.lognormal(6000, 0.7, 1000, 40000), currency),
-    step,
-  );
+  const usd = rng.lognormal(LOAN_MEDIAN_USD, 0.7, LOAN_MIN_USD, LOAN_MAX_USD);
+  const principal = roundToMultiple(usdToMinor(usd, currency), step);
   const rate = rng.pick(LOAN_APRS) / 12;
   const level = Math.round((principal * rate) / (1 - (1 + rate) ** -term));
   const lines: ScheduleLine[] = [];
@@ -1112,7 +763,7 @@ function loanSchedule(rng: Random, currency: string, openedDay: number): Schedul
     const interest = Math.round(balance * rate);
     const principalDue = k === term ? balance : Math.min(balance, level - interest);
     balance -= principalDue;
-    lines.push({ dueDay: monthsAfter(openedDay, k), principal: principalDue, interest });
+    lines.push({ dueDay: cal.monthsAfter(openedDay, k), principal: principalDue, interest });
   }
   return { principal, lines };
 }
@@ -1122,14 +773,15 @@ function loanSchedule(rng: Random, currency: string, openedDay: number): Schedul
  * balance, at least 25 USD), up to and including the first one due after as-of. The schedule
  * assumes the minimum is paid; arrears show as unpaid instalments rather than a bigger balance.
  */
-function cardSchedule(rng: Random, currency: string, openedDay: number, asOfDay: number): Schedule {
-  const principal = usdToMinor(Math.round(rng.lognormal(1800, 0.8, 300, 9000)), currency);
+function cardSchedule({ rng, cal, currency, openedDay, asOfDay }: ScheduleInput): Schedule {
+  const usd = Math.round(rng.lognormal(CARD_MEDIAN_USD, 0.8, CARD_MIN_USD, CARD_MAX_USD));
+  const principal = usdToMinor(usd, currency);
   const rate = rng.pick(CARD_APRS) / 12;
   const floor = usdToMinor(CARD_MIN_PAYMENT_USD, currency);
   const lines: ScheduleLine[] = [];
   let balance = principal;
   for (let k = 1; k <= CARD_MAX_STATEMENTS && balance > 0; k++) {
-    const dueDay = monthsAfter(openedDay, k) + CARD_DAYS_TO_PAY;
+    const dueDay = cal.monthsAfter(openedDay, k) + CARD_DAYS_TO_PAY;
     const interest = Math.round(balance * rate);
     const wanted = Math.max(Math.round(balance * CARD_MIN_PRINCIPAL_SHARE), floor - interest, 1);
     const principalDue = Math.min(balance, wanted);
@@ -1141,53 +793,40 @@ function cardSchedule(rng: Random, currency: string, openedDay: number, asOfDay:
 }
 
 /** A purchase split into four equal parts a fortnight apart; the first takes the odd cents. */
-function bnplSchedule(rng: Random, currency: string, openedDay: number): Schedule {
-  const principal = Math.max(
-    BNPL_INSTALMENTS,
-    usdToMinor(rng.lognormal(180, 0.8, 30, 1500), currency),
-  );
+function bnplSchedule({ rng, currency, openedDay }: ScheduleInput): Schedule {
+  const usd = rng.lognormal(BNPL_MEDIAN_USD, 0.8, BNPL_MIN_USD, BNPL_MAX_USD);
+  const principal = Math.max(BNPL_INSTALMENTS, usdToMinor(usd, currency));
   const part = Math.floor(principal / BNPL_INSTALMENTS);
   const lines: ScheduleLine[] = [];
   for (let k = 1; k <= BNPL_INSTALMENTS; k++) {
-    const extra = k === 1 ? principal - part * BNPL_INSTALMENTS : 0;
-    lines.push({ dueDay: openedDay + k * BNPL_DAYS_BETWEEN, principal: part + extra, interest: 0 });
+    const odd = k === 1 ? principal - part * BNPL_INSTALMENTS : 0;
+    lines.push({ dueDay: openedDay + k * BNPL_DAYS_BETWEEN, principal: part + odd, interest: 0 });
   }
   return { principal, lines };
 }
 
 /** Utility-style bills: one a month, each within ±20 % of the customer's usual bill. */
-function invoiceSchedule(rng: Random, currency: string, openedDay: number): Schedule {
-  const usual = rng.lognormal(90, 0.6, 20, 600);
+function invoiceSchedule({ rng, cal, currency, openedDay }: ScheduleInput): Schedule {
+  const usual = rng.lognormal(INVOICE_MEDIAN_USD, 0.6, INVOICE_MIN_USD, INVOICE_MAX_USD);
   const bills = rng.int(1, INVOICE_MAX_BILLS);
   const lines: ScheduleLine[] = [];
   for (let k = 1; k <= bills; k++) {
     const amount = Math.max(1, usdToMinor(usual * rng.uniform(0.8, 1.2), currency));
-    lines.push({ dueDay: monthsAfter(openedDay, k), principal: amount, interest: 0 });
+    lines.push({ dueDay: cal.monthsAfter(openedDay, k), principal: amount, interest: 0 });
   }
   return { principal: sum(lines.map((l) => l.principal)), lines };
 }
 
-function buildSchedule(
-  rng: Random,
-  product: Product,
-  currency: string,
-  openedDay: number,
-  asOfDay: number,
-): Schedule {
-  switch (product) {
-    case 'loan':
-      return loanSchedule(rng, currency, openedDay);
-    case 'card':
-      return cardSchedule(rng, currency, openedDay, asOfDay);
-    case 'bnpl':
-      return bnplSchedule(rng, currency, openedDay);
-    case 'invoice':
-      return invoiceSchedule(rng, currency, openedDay);
-  }
-}
+const SCHEDULES: Readonly<Record<Product, (input: ScheduleInput) => Schedule>> = {
+  loan: loanSchedule,
+  card: cardSchedule,
+  bnpl: bnplSchedule,
+  invoice: invoiceSchedule,
+};
 
 // ---------------------------------------------------------------------------------------------
-// Behaviour: when each instalment is settled, then the payments that do it
+// Behaviour: first the day each instalment is settled (which decides late fees), then, once
+// the amounts are final, the payments that settle them
 
 interface PlannedPayment {
   day: number;
@@ -1203,25 +842,31 @@ interface PaymentPlan {
 
 interface PlanInput {
   rng: Random;
+  cal: Calendar;
   dueDays: readonly number[];
   openedDay: number;
   asOfDay: number;
 }
 
-/** Index of the first instalment due after as-of (= the number of instalments due by then). */
+const NEVER = Number.POSITIVE_INFINITY;
+
+/** The number of instalments due on or before as-of (they come first: dates ascend). */
 function dueCount(dueDays: readonly number[], asOfDay: number): number {
   let n = 0;
   while (n < dueDays.length && (dueDays[n] as number) <= asOfDay) n++;
   return n;
 }
 
-/** On time: some days early up to the due date, never before the account opened. */
+/** On time: up to 5 days early, never before the account opened. */
 function onTimeDay(rng: Random, dueDay: number, openedDay: number): number {
   return Math.max(openedDay, dueDay - rng.int(0, 5));
 }
 
 /** One payment per settlement day, for the instalments settled that day. */
-function paymentsBySettlement(settledOn: readonly number[], amounts: readonly number[]) {
+function paymentsBySettlement(
+  settledOn: readonly number[],
+  amounts: readonly number[],
+): PlannedPayment[] {
   const byDay = new Map<number, number>();
   settledOn.forEach((day, i) => {
     if (day !== NEVER) byDay.set(day, (byDay.get(day) ?? 0) + (amounts[i] as number));
@@ -1253,29 +898,31 @@ function planLate({ rng, dueDays, asOfDay }: PlanInput): PaymentPlan {
   );
 }
 
-/** On time (now and then a little late) for the first instalments, then nothing ever again. */
+/**
+ * Pays the first instalments (on time, or 3–20 days late 30 % of the time), then never again.
+ * The instalment it stops at is uniform over those due, so old accounts reach 180+ days.
+ */
 function planDefaulted({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan {
   const stopAt = rng.int(0, Math.max(0, dueCount(dueDays, asOfDay) - 1));
   return fullPaymentPlan(
     dueDays.map((due, i) => {
       if (i >= stopAt) return NEVER;
-      return rng.chance(0.3)
-        ? Math.min(asOfDay, due + rng.int(3, 20))
-        : onTimeDay(rng, due, openedDay);
+      if (rng.chance(0.3)) return Math.min(asOfDay, due + rng.int(3, 20));
+      return onTimeDay(rng, due, openedDay);
     }),
   );
 }
 
 /**
- * 30–90 % of each instalment around its due date; with probability 0.2 at an instalment, the
- * whole instalment plus every shortfall so far (a catch-up). Shortfalls are settled only then.
+ * 30–90 % of each instalment up to 3 days before its due date; with probability 0.2 at an
+ * instalment, the whole of it plus every shortfall so far (a catch-up). Shortfalls count as
+ * settled only by a catch-up.
  */
 function planPartial({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan {
-  const due = dueCount(dueDays, asOfDay);
-  const steps = dueDays.slice(0, due).map((dueDay) => ({
+  const steps = dueDays.slice(0, dueCount(dueDays, asOfDay)).map((dueDay) => ({
     day: Math.max(openedDay, dueDay - rng.int(0, 3)),
     share: rng.uniform(0.3, 0.9),
-    catchUp: rng.chance(0.2),
+    catchUp: rng.chance(PARTIAL_CATCH_UP_CHANCE),
   }));
   const settledOn: number[] = dueDays.map(() => NEVER);
   let pending: number[] = [];
@@ -1289,32 +936,30 @@ function planPartial({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPl
   return {
     settledOn,
     payments(amounts) {
-      const out: PlannedPayment[] = [];
       let shortfall = 0;
-      steps.forEach((step, i) => {
+      return steps.map((step, i) => {
         const amount = amounts[i] as number;
         if (step.catchUp) {
-          out.push({ day: step.day, amount: amount + shortfall });
+          const paid = amount + shortfall;
           shortfall = 0;
-        } else {
-          const part = Math.min(Math.max(1, Math.round(amount * step.share)), amount);
-          out.push({ day: step.day, amount: part });
-          shortfall += amount - part;
+          return { day: step.day, amount: paid };
         }
+        const part = Math.min(Math.max(1, Math.round(amount * step.share)), amount);
+        shortfall += amount - part;
+        return { day: step.day, amount: part };
       });
-      return out;
     },
   };
 }
 
 /**
- * On time, then a gap of 1–4 months from a due date, then all arrears at once or in two
+ * On time, then a gap of 1–4 months from a due date, then all arrears at once or (40 %) in two
  * payments 5–20 days apart, then on time again. A gap still running at as-of is not cured yet.
  */
-function planCured({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan {
+function planCured({ rng, cal, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan {
   const due = dueCount(dueDays, asOfDay);
   const gapStart = rng.int(0, Math.max(0, due - 1));
-  const cureDay = monthsAfter(dueDays[gapStart] as number, rng.int(1, 4)) + rng.int(0, 10);
+  const cureDay = cal.monthsAfter(dueDays[gapStart] as number, rng.int(1, 4)) + rng.int(0, 10);
   const cured = cureDay <= asOfDay;
   const split = cured && rng.chance(0.4);
   const lastCureDay = split ? Math.min(asOfDay, cureDay + rng.int(5, 20)) : cureDay;
@@ -1332,8 +977,10 @@ function planCured({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan
       if (!split) return paymentsBySettlement(settledOn, amounts);
       const arrears = sum(amounts.filter((_, i) => missed(i)));
       const first = Math.round(arrears * firstShare);
-      const others = settledOn.map((day, i) => (missed(i) ? NEVER : day));
-      const out = paymentsBySettlement(others, amounts);
+      const out = paymentsBySettlement(
+        settledOn.map((day, i) => (missed(i) ? NEVER : day)),
+        amounts,
+      );
       if (first <= 0 || first >= arrears) out.push({ day: lastCureDay, amount: arrears });
       else out.push({ day: cureDay, amount: first }, { day: lastCureDay, amount: arrears - first });
       return out;
@@ -1342,20 +989,18 @@ function planCured({ rng, dueDays, openedDay, asOfDay }: PlanInput): PaymentPlan
 }
 
 /**
- * On time, and once more than due: either the whole remaining schedule at an instalment (an
- * early settlement, future instalments included) or one payment 10–100 % over the instalment,
- * capped so the account's payments stay within MAX_OVERPAYMENT_SHARE of its schedule.
+ * On time, and once more than due: half of them settle the whole remaining schedule at an
+ * instalment (future instalments included, then nothing more); the others pay 10–100 % over
+ * one instalment, capped so the payments stay within MAX_OVERPAYMENT_SHARE of the schedule.
  */
 function planOverpayer(input: PlanInput): PaymentPlan {
   const { rng, dueDays, openedDay, asOfDay } = input;
-  const due = dueCount(dueDays, asOfDay);
-  const at = rng.int(0, Math.max(0, due - 1));
-  const settlesEarly = rng.chance(0.5) && at < dueDays.length - 1;
+  const at = rng.int(0, Math.max(0, dueCount(dueDays, asOfDay) - 1));
+  const settlesEarly = rng.chance(EARLY_SETTLEMENT_SHARE) && at < dueDays.length - 1;
   const base = planOnTime(input);
   if (settlesEarly) {
     const day = onTimeDay(rng, dueDays[at] as number, openedDay);
-    const settledOn = base.settledOn.map((d, i) => (i >= at ? day : d));
-    return fullPaymentPlan(settledOn);
+    return fullPaymentPlan(base.settledOn.map((d, i) => (i >= at ? day : d)));
   }
   const extraShare = rng.uniform(0.1, 1);
   return {
@@ -1364,8 +1009,7 @@ function planOverpayer(input: PlanInput): PaymentPlan {
       const out = base.payments(amounts);
       const cap = Math.floor(sum(amounts) * MAX_OVERPAYMENT_SHARE);
       const extra = Math.min(cap, Math.max(1, Math.round((amounts[at] as number) * extraShare)));
-      const day = base.settledOn[at] as number;
-      const target = out.find((p) => p.day === day);
+      const target = out.find((p) => p.day === base.settledOn[at]);
       if (target) target.amount += extra;
       return out;
     },
@@ -1415,6 +1059,7 @@ function lateFees(
 
 interface Context {
   asOfDay: number;
+  cal: Calendar;
   /** UTC offsets in minutes by `zone|day`, computed once each. */
   offsets: Map<string, number>;
 }
@@ -1423,27 +1068,25 @@ function pickCurrency(rng: Random, region: Region): string {
   return rng.chance(OTHER_CURRENCY_SHARE) ? rng.pick(OTHER_CURRENCIES) : REGION_CURRENCY[region];
 }
 
-function openedDay(rng: Random, product: Product, payer: PayerType, asOfDay: number): number {
+function pickOpenedDay(rng: Random, product: Product, payer: PayerType, asOfDay: number): number {
   const [min, max] = OPENED_DAYS_AGO[product];
-  const floor = Math.min(max, Math.max(min, MIN_DAYS_AGO_BY_PAYER[payer] ?? 0));
-  return asOfDay - rng.int(floor, max);
+  const least = Math.min(max, Math.max(min, MIN_DAYS_AGO_BY_PAYER[payer] ?? 0));
+  return asOfDay - rng.int(least, max);
 }
 
-function graceDays(rng: Random, product: Product): number | null {
+function pickGraceDays(rng: Random, product: Product): number | null {
   return rng.chance(EMPTY_GRACE_SHARE) ? null : rng.pick(PRODUCT_GRACE_DAYS[product]);
 }
 
-/** The zone's UTC offset on `day`, in minutes (taken at 12:00 UTC, after any DST switch). */
+/** The zone's UTC offset on `day`, in minutes, taken at 12:00 UTC (after any DST switch). */
 function utcOffsetMinutes(ctx: Context, zone: string, day: number): number {
   const key = `${zone}|${day}`;
   let offset = ctx.offsets.get(key);
   if (offset === undefined) {
     const instant = day * DAY_MS + DAY_MS / 2;
     const local = toLocal(new Date(instant), zone);
-    const localMs =
-      toEpochDay(local.date) * DAY_MS +
-      ((local.hour * 60 + local.minute) * 60 + local.second) * 1000;
-    offset = Math.round((localMs - instant) / 60_000);
+    const minutes = (local.hour * 60 + local.minute) * 60 + local.second;
+    offset = Math.round((toEpochDay(local.date) * DAY_MS + minutes * 1000 - instant) / 60_000);
     ctx.offsets.set(key, offset);
   }
   return offset;
@@ -1451,32 +1094,27 @@ function utcOffsetMinutes(ctx: Context, zone: string, day: number): number {
 
 /**
  * A wall-clock time between 07:00 and 23:59 on `day` in `zone`, with the zone's offset. DST
- * switches happen before 07:00 local, so the offset taken at 12:00 UTC applies (all zones used
- * are between UTC-10 and UTC+8, so 12:00 UTC falls on the same local day).
+ * switches happen before 07:00 local, so the offset at 12:00 UTC applies (the zones used are
+ * between UTC-10 and UTC+8, where 12:00 UTC falls on the same local day).
  */
 function timestampOn(ctx: Context, rng: Random, zone: string, day: number): string {
   const offset = utcOffsetMinutes(ctx, zone, day);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
   const time = `${pad(rng.int(7, 23), 2)}:${pad(rng.int(0, 59), 2)}:00`;
-  return `${fromEpochDay(day)}T${time}${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
+  return `${ctx.cal.date(day)}T${time}${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`;
 }
 
-/** Hold start: after the first late instalment's grace period if any, else after opening. */
-function makeHold(
-  rng: Random,
-  openedDay: number,
-  firstLateDay: number | null,
-  asOfDay: number,
-): Hold {
-  const kind = rng.weightedKey(HOLD_KIND_MIX);
-  const fromDay = rng.int(Math.min(asOfDay, firstLateDay ?? openedDay), asOfDay);
-  // Bankruptcy and death do not end; other holds have a planned or past end half the time.
+/** A hold starting after the first late instalment's grace period if any, else after opening. */
+function makeHold(ctx: Context, rng: Random, earliestDay: number): Hold {
+  const kind = rng.weighted(HOLD_KIND_ENTRIES);
+  const fromDay = rng.int(Math.min(ctx.asOfDay, earliestDay), ctx.asOfDay);
+  // Bankruptcy and death do not end; other holds have an end (past or planned) half the time.
   const open = kind === 'bankruptcy' || kind === 'deceased' || rng.chance(OPEN_HOLD_SHARE);
   return {
     kind,
-    from: fromEpochDay(fromDay),
-    to: open ? null : fromEpochDay(fromDay + rng.int(14, 120)),
+    from: ctx.cal.date(fromDay),
+    to: open ? null : ctx.cal.date(fromDay + rng.int(14, 120)),
   };
 }
 
@@ -1487,23 +1125,21 @@ function makeAccount(
   id: string,
   payer: PayerType,
 ): AccountRecord {
-  const { asOfDay } = ctx;
-  const product = rng.weightedKey(PRODUCT_MIX);
+  const { asOfDay, cal } = ctx;
+  const product = rng.weighted(PRODUCT_ENTRIES);
   const currency = pickCurrency(rng, customer.jurisdiction);
-  const opened = openedDay(rng, product, payer, asOfDay);
-  const grace = graceDays(rng, product);
-  const effectiveGrace = grace ?? DEFAULT_GRACE_DAYS[product];
-  const schedule = buildSchedule(rng, product, currency, opened, asOfDay);
+  const openedDay = pickOpenedDay(rng, product, payer, asOfDay);
+  const graceDays = pickGraceDays(rng, product);
+  const grace = graceDays ?? DEFAULT_GRACE_DAYS[product];
+  const schedule = SCHEDULES[product]({ rng, cal, currency, openedDay, asOfDay });
   const dueDays = schedule.lines.map((l) => l.dueDay);
 
-  const plan = PLANNERS[payer]({ rng, dueDays, openedDay: opened, asOfDay });
-  const late = dueDays.map((due, i) =>
-    isLate(plan.settledOn[i] as number, due, effectiveGrace, asOfDay),
-  );
+  const plan = PLANNERS[payer]({ rng, cal, dueDays, openedDay, asOfDay });
+  const late = dueDays.map((due, i) => isLate(plan.settledOn[i] as number, due, grace, asOfDay));
   const fees = lateFees(product, currency, schedule.lines, late);
   const instalments = schedule.lines.map((line, i) => ({
     seq: i + 1,
-    dueDate: fromEpochDay(line.dueDay),
+    dueDate: cal.date(line.dueDay),
     principalDue: line.principal,
     interestDue: line.interest,
     feesDue: fees[i] as number,
@@ -1514,7 +1150,7 @@ function makeAccount(
     .filter((p) => p.amount > 0 && p.day <= asOfDay)
     .sort((a, b) => a.day - b.day)
     .map((p) => ({
-      paidOn: fromEpochDay(p.day),
+      paidOn: cal.date(p.day),
       timestamp: rng.chance(TIMESTAMP_PAYMENT_SHARE)
         ? timestampOn(ctx, rng, customer.timezone, p.day)
         : null,
@@ -1522,14 +1158,8 @@ function makeAccount(
     }));
 
   const firstLate = late.indexOf(true);
-  const hold = rng.chance(HOLD_PROBABILITY[payer])
-    ? makeHold(
-        rng,
-        opened,
-        firstLate < 0 ? null : (dueDays[firstLate] as number) + effectiveGrace + 1,
-        asOfDay,
-      )
-    : null;
+  const holdFrom = firstLate < 0 ? openedDay : (dueDays[firstLate] as number) + grace + 1;
+  const hold = rng.chance(HOLD_PROBABILITY[payer]) ? makeHold(ctx, rng, holdFrom) : null;
 
   return {
     account: {
@@ -1538,8 +1168,8 @@ function makeAccount(
       product,
       currency,
       principal: schedule.principal,
-      openedOn: fromEpochDay(opened),
-      graceDays: grace,
+      openedOn: cal.date(openedDay),
+      graceDays,
     },
     payer,
     instalments,
@@ -1577,20 +1207,20 @@ function validate(opts: GenerateOptions): void {
 export function* generateCustomers(opts: GenerateOptions): Generator<CustomerRecord> {
   validate(opts);
   const root = new Random(opts.seed);
-  const ctx: Context = { asOfDay: toEpochDay(opts.asOf), offsets: new Map() };
-  let accountsMade = 0;
-  for (let n = 1; accountsMade < opts.accounts; n++) {
+  const ctx: Context = { asOfDay: toEpochDay(opts.asOf), cal: new Calendar(), offsets: new Map() };
+  let made = 0;
+  for (let n = 1; made < opts.accounts; n++) {
     const rng = root.derive(n);
     const customer = makeCustomer(rng, customerId(n));
-    const count = Math.min(opts.accounts - accountsMade, rng.weighted(ACCOUNTS_PER_CUSTOMER));
-    const firstPayer = rng.weightedKey(BEHAVIOUR_MIX);
+    const count = Math.min(opts.accounts - made, rng.weighted(ACCOUNTS_PER_CUSTOMER));
+    const firstPayer = rng.weighted(BEHAVIOUR_ENTRIES);
     const accounts: AccountRecord[] = [];
     for (let k = 0; k < count; k++) {
-      // Marginally every account still follows BEHAVIOUR_MIX: a copy of a draw from it, or a draw.
+      // Each account still follows BEHAVIOUR_MIX: it copies a draw from it, or draws afresh.
       const payer =
-        k === 0 || rng.chance(SAME_PAYER_SHARE) ? firstPayer : rng.weightedKey(BEHAVIOUR_MIX);
-      accountsMade++;
-      accounts.push(makeAccount(ctx, rng, customer, accountId(accountsMade), payer));
+        k === 0 || rng.chance(SAME_PAYER_SHARE) ? firstPayer : rng.weighted(BEHAVIOUR_ENTRIES);
+      made++;
+      accounts.push(makeAccount(ctx, rng, customer, accountId(made), payer));
     }
     yield { customer, accounts };
   }
@@ -1621,28 +1251,22 @@ export function* generatePortfolio(opts: GenerateOptions): Generator<PortfolioRo
     yield { file: 'customers', values: customerValues(customer) };
     for (const { account: a, instalments, payments: paid, hold } of accounts) {
       const money = (minor: number) => formatMinor(minor, a.currency);
+      const grace = a.graceDays === null ? '' : String(a.graceDays);
       yield {
         file: 'accounts',
-        values: [
-          a.id,
-          a.customerId,
-          a.product,
-          a.currency,
-          money(a.principal),
-          a.openedOn,
-          a.graceDays === null ? '' : String(a.graceDays),
-        ],
+        values: [a.id, a.customerId, a.product, a.currency, money(a.principal), a.openedOn, grace],
       };
       for (const x of instalments) {
+        const { seq, dueDate, principalDue, interestDue, feesDue } = x;
         yield {
           file: 'instalments',
           values: [
             a.id,
-            String(x.seq),
-            x.dueDate,
-            money(x.principalDue),
-            money(x.interestDue),
-            money(x.feesDue),
+            String(seq),
+            dueDate,
+            money(principalDue),
+            money(interestDue),
+            money(feesDue),
           ],
         };
       }

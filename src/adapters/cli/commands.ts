@@ -1,0 +1,96 @@
+/** What each CLI command does, on an open platform. Parsing lives in main.ts. */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { catchUpRange, runCycles } from '../../app/cycle/run-cycle.ts';
+import { exportAccounts, type ExportFormat } from '../../app/export/export-accounts.ts';
+import { importPortfolio, type ImportReport } from '../../app/import/import-portfolio.ts';
+import { addDays, type LocalDate } from '../../domain/time/date.ts';
+import { CsvFolderSource } from '../files/csv-source.ts';
+import type { Platform } from '../platform.ts';
+import { bar, Progress } from './progress.ts';
+
+export async function importFolder(
+  p: Platform,
+  folder: string,
+  options: { skipBad?: boolean; progress?: Progress },
+): Promise<ImportReport> {
+  const progress = options.progress ?? new Progress();
+  const report = await importPortfolio(new CsvFolderSource(folder), p.imports, {
+    skipBad: options.skipBad ?? false,
+    onFile: (file, rows) => progress.update(`import: read ${file}.csv (${rows} rows)`),
+  });
+  progress.done(`import: ${report.status}`);
+  if (p.db.engine === 'pglite') await p.db.checkpoint();
+  return report;
+}
+
+export function printImportReport(report: ImportReport, out: Writable, limit = 200): void {
+  for (const [file, s] of Object.entries(report.files)) {
+    const written =
+      s.inserted === undefined
+        ? ''
+        : `, ${s.inserted} inserted, ${s.updated} updated, ${s.unchanged} unchanged`;
+    const rejected = s.rejected === -1 ? 'file rejected' : `${s.rejected} rejected`;
+    out.write(`${file}: ${s.rows} rows, ${rejected}${written}\n`);
+  }
+  for (const e of report.errors.slice(0, limit)) {
+    out.write(`${e.file}:${e.line}${e.column ? `:${e.column}` : ''}: ${e.reason}\n`);
+  }
+  if (report.errors.length > limit)
+    out.write(`... and ${report.errors.length - limit} more errors\n`);
+  if (report.status === 'rejected')
+    out.write('nothing was written (use --skip-bad to write the good rows)\n');
+}
+
+export async function cycleDays(
+  p: Platform,
+  range: { from: LocalDate; to: LocalDate },
+  progress = new Progress(),
+): Promise<void> {
+  const t0 = performance.now();
+  let accounts = 0;
+  await runCycles({ cycles: p.cycles, policies: p.policies, clock: p.clock }, range, (r, i, n) => {
+    accounts = r.accounts;
+    progress.update(
+      `cycle ${bar(i + 1, n)} ${r.asOf}: ${r.accounts} accounts, ${r.transitions} transitions, ${r.durationMs} ms`,
+    );
+  });
+  if (p.db.engine === 'pglite') await p.db.checkpoint();
+  progress.done(
+    `cycle: done through ${range.to} (${accounts} accounts) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+
+/** Cycles the days since the last cycle up to today (at most `maxDays`). */
+export async function catchUp(p: Platform, maxDays: number, progress?: Progress): Promise<void> {
+  const range = catchUpRange(await p.cycles.lastCycled(), p.today(), maxDays);
+  if (range) await cycleDays(p, range, progress);
+}
+
+export async function exportTo(
+  p: Platform,
+  asOf: LocalDate,
+  format: ExportFormat,
+  outFile: string | undefined,
+): Promise<number> {
+  const stream: Writable = outFile ? createWriteStream(outFile) : process.stdout;
+  const n = await exportAccounts({ exporter: p.exporter, policies: p.policies }, asOf, format, {
+    write: async (text) => {
+      if (!stream.write(text)) await once(stream, 'drain');
+    },
+  });
+  if (outFile) {
+    stream.end();
+    await once(stream, 'finish');
+  }
+  return n;
+}
+
+export const DEMO_ACCOUNTS = 10_000;
+export const DEMO_SEED = 42;
+export const DEMO_HISTORY_DAYS = 90;
+
+export function demoRange(today: LocalDate) {
+  return { from: addDays(today, -(DEMO_HISTORY_DAYS - 1)), to: today };
+}

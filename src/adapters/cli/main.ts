@@ -1,0 +1,244 @@
+/**
+ * The `recoup` command. Exit codes: 0 success; 1 failure or rejected input; 2 done with
+ * rejected rows (import --skip-bad); 3 bad configuration.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { AppError } from '../../app/shared/errors.ts';
+import { updateLedgerPolicy } from '../../app/policy/ledger-policy.ts';
+import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
+import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { buildServer } from '../http/server.ts';
+import { openPlatform, type Platform } from '../platform.ts';
+import { migrate } from '../storage/migrate.ts';
+import {
+  catchUp,
+  cycleDays,
+  DEMO_ACCOUNTS,
+  DEMO_HISTORY_DAYS,
+  DEMO_SEED,
+  demoRange,
+  exportTo,
+  importFolder,
+  printImportReport,
+} from './commands.ts';
+import { registerGenerateCommand, runGenerate } from './generate.ts';
+import { Progress } from './progress.ts';
+
+function dateArg(value: string): LocalDate {
+  if (!isLocalDate(value)) throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
+  return value;
+}
+
+async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
+  const p = await openPlatform(loadConfig());
+  try {
+    return await fn(p);
+  } finally {
+    await p.close();
+  }
+}
+
+let exitCode = 0;
+
+function program(): Command {
+  const cli = new Command('recoup')
+    .description('Recoup: collections management on one ledger')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  cli
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .action(async () => {
+      const config = loadConfig();
+      const { openDatabase } = await import('../storage/open.ts');
+      const db = await openDatabase(
+        config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+      );
+      try {
+        const applied = await migrate(db);
+        process.stdout.write(
+          applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n',
+        );
+      } finally {
+        await db.close();
+      }
+    });
+
+  cli
+    .command('import <folder>')
+    .description(
+      'import customers.csv, accounts.csv, instalments.csv, payments.csv, holds.csv (any subset)',
+    )
+    .option('--skip-bad', 'write the good rows and report the bad ones (exit code 2)')
+    .option('--json', 'print the report as JSON')
+    .action(async (folder: string, opts: { skipBad?: boolean; json?: boolean }) => {
+      const report = await withPlatform((p) =>
+        importFolder(p, folder, { skipBad: opts.skipBad ?? false }),
+      );
+      if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else printImportReport(report, process.stdout);
+      exitCode = report.status === 'imported' ? 0 : report.status === 'rejected' ? 1 : 2;
+    });
+
+  cli
+    .command('export')
+    .argument('<what>', 'what to export: accounts')
+    .description("export every account's delinquency state as of a date")
+    .requiredOption('--as-of <date>', 'the date (YYYY-MM-DD)', dateArg)
+    .option('--format <format>', 'json or csv', 'json')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (what: string, opts: { asOf: LocalDate; format: string; out?: string }) => {
+      if (what !== 'accounts')
+        throw new InvalidArgumentError(`cannot export "${what}" (only: accounts)`);
+      if (opts.format !== 'json' && opts.format !== 'csv') {
+        throw new InvalidArgumentError(`unknown format "${opts.format}" (json or csv)`);
+      }
+      const format = opts.format;
+      const n = await withPlatform((p) => exportTo(p, opts.asOf, format, opts.out));
+      if (opts.out) process.stderr.write(`exported ${n} accounts to ${opts.out}\n`);
+    });
+
+  registerGenerateCommand(cli);
+
+  cli
+    .command('cycle')
+    .description('recompute every account as of a date (default today), or replay a range of days')
+    .option('--as-of <date>', 'the date to cycle', dateArg)
+    .option('--from <date>', 'first day of a range', dateArg)
+    .option('--to <date>', 'last day of a range', dateArg)
+    .action(async (opts: { asOf?: LocalDate; from?: LocalDate; to?: LocalDate }) => {
+      if (opts.asOf && (opts.from || opts.to)) {
+        throw new InvalidArgumentError('give either --as-of or --from/--to');
+      }
+      await withPlatform(async (p) => {
+        const to = opts.to ?? opts.asOf ?? p.today();
+        const from = opts.from ?? opts.asOf ?? to;
+        await cycleDays(p, { from, to });
+      });
+    });
+
+  const policy = cli
+    .command('policy')
+    .description('the ledger policy: waterfall, tolerance, grace, buckets');
+  policy
+    .command('show')
+    .description('print the policy as JSON')
+    .action(() =>
+      withPlatform(
+        async (p) =>
+          void process.stdout.write(
+            JSON.stringify(await p.policies.ledgerPolicy(), null, 2) + '\n',
+          ),
+      ),
+    );
+  policy
+    .command('set <file>')
+    .description('replace the policy with a JSON file')
+    .action((file: string) =>
+      withPlatform(async (p) => {
+        const doc = JSON.parse(readFileSync(file, 'utf8')) as LedgerPolicy;
+        await updateLedgerPolicy(p.policies, doc);
+        process.stdout.write('policy saved; replay cycles to apply it to past days\n');
+      }),
+    );
+
+  cli
+    .command('serve')
+    .description('serve the API (PORT, default 3000)')
+    .action(async () => {
+      const config = loadConfig();
+      const p = await openPlatform(config);
+      await serve(p, config.port, config.host);
+    });
+
+  cli
+    .command('start')
+    .description(
+      'start on the embedded database with a demo portfolio: generate, import, replay 90 days, serve',
+    )
+    .action(async () => {
+      const config = loadConfig();
+      const progress = new Progress();
+      const t0 = performance.now();
+      progress.update(
+        `opening ${config.databaseUrl ? 'the PostgreSQL server' : `the embedded database in ${config.dataDir}`}`,
+      );
+      const p = await openPlatform(config);
+      const count = await p.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM accounts');
+      if (Number(count.rows[0]?.n ?? 0) === 0) {
+        const today = p.today();
+        const folder = join(config.dataDir, 'demo-portfolio');
+        progress.update(`generating a demo portfolio of ${DEMO_ACCOUNTS} accounts as of ${today}`);
+        await runGenerate({ accounts: DEMO_ACCOUNTS, seed: DEMO_SEED, asOf: today, out: folder });
+        const report = await importFolder(p, folder, { progress });
+        if (report.status !== 'imported') {
+          printImportReport(report, process.stderr, 20);
+          throw new Error('the demo portfolio did not import');
+        }
+        progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
+        await cycleDays(p, demoRange(today), progress);
+      } else {
+        await catchUp(p, DEMO_HISTORY_DAYS, progress);
+      }
+      progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      await serve(p, config.port, config.host);
+    });
+
+  return cli;
+}
+
+async function serve(p: Platform, port: number, host: string): Promise<void> {
+  const app = await buildServer(p);
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  process.stdout.write(
+    `Recoup is running at http://localhost:${actual} (API documentation at /docs; ${p.db.location})\n`,
+  );
+  const stop = async () => {
+    await app.close();
+    await p.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await new Promise(() => {});
+}
+
+export async function main(argv: string[]): Promise<number> {
+  exitCode = 0;
+  try {
+    await program().exitOverride().parseAsync(argv);
+    return exitCode;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code?.startsWith('commander.')) {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      )
+        return 0;
+      return err.exitCode ?? 1;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return 3;
+    }
+    if (e instanceof AppError) {
+      process.stderr.write(`${e.code}: ${e.message}\n`);
+      for (const d of e.details) process.stderr.write(`  ${d.at}: ${d.reason}\n`);
+      return 1;
+    }
+    if (e instanceof InvalidArgumentError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`error: ${err.message ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,38 @@
+/** The HTTP API: Fastify with JSON-schema validation and an OpenAPI document at /docs. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Platform } from '../platform.ts';
+import { installErrorHandler } from './errors.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { portfolioRoutes } from './routes/portfolio.ts';
+
+export interface ServerOptions {
+  logger?: boolean;
+}
+
+export async function buildServer(
+  platform: Platform,
+  options: ServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Recoup API',
+        version: '0.1.0',
+        description: 'Collections management: ledger, delinquency and the portfolio.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  await app.register(ledgerRoutes(platform), { prefix: '/api' });
+  await app.register(portfolioRoutes(platform), { prefix: '/api' });
+  return app;
+}

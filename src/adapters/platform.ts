@@ -1,0 +1,61 @@
+/**
+ * The composition root: opens storage and wires the adapters into the ports of the use cases.
+ * Everything that talks to the outside world is created here and nowhere else.
+ */
+import type { Clock } from '../app/shared/clock.ts';
+import type { CycleStore } from '../app/cycle/ports.ts';
+import type { StateExporter } from '../app/export/ports.ts';
+import type { ImportStore } from '../app/import/ports.ts';
+import type { LedgerStore } from '../app/ledger/ports.ts';
+import type { PolicyStore } from '../app/policy/ports.ts';
+import { localDateOf } from '../domain/time/zone.ts';
+import type { LocalDate } from '../domain/time/date.ts';
+import type { Config } from './config.ts';
+import { SqlCycleStore, SqlStateExporter } from './storage/cycle-store.ts';
+import { SqlImportStore } from './storage/import-store.ts';
+import { SqlLedgerStore } from './storage/ledger-store.ts';
+import { openMigrated, type StorageConfig } from './storage/open.ts';
+import { SqlPolicyStore } from './storage/policy-store.ts';
+import type { Database } from './storage/sql-client.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Platform {
+  db: Database;
+  clock: Clock;
+  timezone: string;
+  cycles: CycleStore;
+  policies: PolicyStore;
+  ledger: LedgerStore;
+  imports: ImportStore;
+  exporter: StateExporter;
+  /** Today in the portfolio's business time zone. */
+  today(): LocalDate;
+  close(): Promise<void>;
+}
+
+export function wire(db: Database, clock: Clock, timezone: string): Platform {
+  return {
+    db,
+    clock,
+    timezone,
+    cycles: new SqlCycleStore(db),
+    policies: new SqlPolicyStore(db),
+    ledger: new SqlLedgerStore(db),
+    imports: new SqlImportStore(db),
+    exporter: new SqlStateExporter(db),
+    today: () => localDateOf(clock.now(), timezone),
+    close: () => db.close(),
+  };
+}
+
+export async function openPlatform(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'timezone'> & { schema?: string },
+  clock: Clock = systemClock,
+): Promise<Platform> {
+  const storage: StorageConfig = config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, schema: config.schema }
+    : { dataDir: config.dataDir };
+  const db = await openMigrated(storage);
+  return wire(db, clock, config.timezone);
+}

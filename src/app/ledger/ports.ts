@@ -1,0 +1,100 @@
+import type { Hold, HoldKind, Instalment, Payment, Product } from '../../domain/ledger/types.ts';
+import type { LocalDate } from '../../domain/time/date.ts';
+
+export interface CustomerView {
+  id: string;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  timezone: string;
+  language: string;
+  jurisdiction: string;
+}
+
+export interface StoredState {
+  asOf: LocalDate;
+  outstanding: number;
+  arrears: number;
+  credit: number;
+  pastDueDays: number;
+  delinquentDays: number;
+  bucket: string;
+  ageing: Record<string, number>;
+}
+
+export interface AccountSummary {
+  id: string;
+  customerId: string;
+  product: Product;
+  currency: string;
+  principal: number;
+  openedOn: LocalDate;
+  graceDays: number | null;
+  state: StoredState | null;
+}
+
+export interface StoredPayment extends Payment {
+  paidAt: string | null;
+  source: string;
+}
+
+export interface StoredHold extends Hold {
+  id: number;
+  note: string | null;
+}
+
+export interface AccountRecord extends AccountSummary {
+  timezone: string;
+  instalments: Instalment[];
+  payments: StoredPayment[];
+  holds: StoredHold[];
+  transitions: { date: LocalDate; from: string | null; to: string }[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `after` for the next page; null on the last page. */
+  next: string | null;
+}
+
+export interface AccountFilter {
+  bucket?: string | undefined;
+  product?: Product | undefined;
+  customerId?: string | undefined;
+}
+
+export interface SnapshotRow {
+  asOf: LocalDate;
+  product: string;
+  currency: string;
+  bucket: string;
+  accounts: number;
+  outstanding: number;
+  arrears: number;
+}
+
+export interface LedgerStore {
+  customers(
+    q: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): Promise<Page<CustomerView>>;
+  customer(id: string): Promise<CustomerView | null>;
+  accounts(
+    filter: AccountFilter,
+    after: string | undefined,
+    limit: number,
+  ): Promise<Page<AccountSummary>>;
+  account(id: string): Promise<AccountRecord | null>;
+  snapshots(from: LocalDate, to: LocalDate): Promise<SnapshotRow[]>;
+  /** Looks a payment up by its external id. */
+  payment(id: string): Promise<(StoredPayment & { accountId: string }) | null>;
+  insertPayment(accountId: string, p: StoredPayment): Promise<void>;
+  insertHold(accountId: string, h: Omit<StoredHold, 'id'>): Promise<StoredHold>;
+  endHold(accountId: string, holdId: number, to: LocalDate): Promise<StoredHold | null>;
+}
+
+export type { HoldKind };
