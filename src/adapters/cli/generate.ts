@@ -28,7 +28,7 @@ export interface GenerateRunOptions {
   asOf: LocalDate;
   /** Output folder; created if missing. Existing files of the same names are replaced. */
   out: string;
-  /** Called every {@link PROGRESS_EVERY} accounts and once at the end. */
+  /** Called every {@link PROGRESS_EVERY} accounts and with the total at the end. */
   onProgress?: (accountsDone: number) => void;
 }
 
@@ -40,7 +40,7 @@ export interface GenerateResult {
 export const PROGRESS_EVERY = 10_000;
 
 /** Characters gathered per file before they are handed to the stream. */
-const CHUNK_CHARS = 1 << 18;
+const CHUNK_CHARS = 1 << 13;
 /** The stream's own buffer; `write` asks us to wait for 'drain' beyond it. */
 const STREAM_HIGH_WATER_MARK = 1 << 20;
 
@@ -64,8 +64,7 @@ export function csvLine(values: readonly string[]): string {
 /** A file written in large chunks with backpressure: `add` returns a promise only when full. */
 class CsvFileWriter {
   private readonly stream: WriteStream;
-  private lines: string[] = [];
-  private size = 0;
+  private chunk = '';
   private error: Error | null = null;
 
   constructor(path: string) {
@@ -81,16 +80,14 @@ class CsvFileWriter {
 
   /** Queues a line; when the stream's buffer is full, returns a promise to await before more. */
   add(line: string): Promise<void> | null {
-    this.lines.push(line);
-    this.size += line.length;
-    return this.size >= CHUNK_CHARS ? this.flush() : null;
+    this.chunk += line;
+    return this.chunk.length >= CHUNK_CHARS ? this.flush() : null;
   }
 
   private flush(): Promise<void> | null {
     if (this.error) throw this.error;
-    const ok = this.stream.write(this.lines.join(''));
-    this.lines = [];
-    this.size = 0;
+    const ok = this.stream.write(this.chunk);
+    this.chunk = '';
     return ok ? null : this.drained();
   }
 
@@ -100,7 +97,7 @@ class CsvFileWriter {
   }
 
   async close(): Promise<void> {
-    if (this.size > 0) await this.flush();
+    if (this.chunk.length > 0) await this.flush();
     if (this.error) throw this.error;
     this.stream.end();
     await finished(this.stream);
@@ -144,7 +141,9 @@ export async function runGenerate(opts: GenerateRunOptions): Promise<GenerateRes
     for (const f of PORTFOLIO_FILES) writers[f].destroy();
     throw e;
   }
-  opts.onProgress?.(files.accounts);
+  if (files.accounts % PROGRESS_EVERY !== 0 || files.accounts === 0) {
+    opts.onProgress?.(files.accounts);
+  }
   return { files };
 }
 

@@ -1250,7 +1250,8 @@ export function* generatePortfolio(opts: GenerateOptions): Generator<PortfolioRo
   for (const { customer, accounts } of generateCustomers(opts)) {
     yield { file: 'customers', values: customerValues(customer) };
     for (const { account: a, instalments, payments: paid, hold } of accounts) {
-      const money = (minor: number) => formatMinor(minor, a.currency);
+      const zero = formatMinor(0, a.currency);
+      const money = (minor: number) => (minor === 0 ? zero : formatMinor(minor, a.currency));
       const grace = a.graceDays === null ? '' : String(a.graceDays);
       yield {
         file: 'accounts',

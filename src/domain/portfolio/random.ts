@@ -103,19 +103,19 @@ export class Random {
   /** A value chosen with probability proportional to its weight. */
   weighted<T>(entries: readonly (readonly [T, number])[]): T {
     let total = 0;
-    for (const [, w] of entries) total += w;
+    for (let i = 0; i < entries.length; i++) total += (entries[i] as readonly [T, number])[1];
     if (!(total > 0)) throw new RangeError('weights must add up to more than zero');
     let x = this.next() * total;
-    for (const [value, w] of entries) {
-      if (x < w) return value;
-      x -= w;
-    }
-    // Floating-point leftovers: fall back to the last entry with a weight.
-    for (let i = entries.length - 1; i >= 0; i--) {
+    let chosen: readonly [T, number] | undefined;
+    for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as readonly [T, number];
-      if (entry[1] > 0) return entry[0];
+      if (entry[1] <= 0) continue;
+      chosen = entry;
+      if (x < entry[1]) break;
+      x -= entry[1];
     }
-    throw new RangeError('unreachable');
+    // `chosen` is the entry x fell in, or (after floating-point leftovers) the last one weighed.
+    return (chosen as readonly [T, number])[0];
   }
 
   /** A key of `weights` chosen with probability proportional to its value. */
