@@ -12,7 +12,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import {
   generatePortfolio,
   PORTFOLIO_COLUMNS,
@@ -155,7 +155,7 @@ export function todayUtc(now: Date = new Date()): LocalDate {
 function parseAccounts(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
-    throw new RangeError(`--accounts must be a whole number, got "${text}"`);
+    throw new InvalidArgumentError('expected a whole number of accounts.');
   }
   return n;
 }

@@ -1,7 +1,16 @@
 /** Shared JSON schemas (TypeBox) for request and response bodies. */
-import { Type, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 
-export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * A value or null. Primitive types use `type: [T, "null"]` rather than `anyOf`, because Ajv's
+ * type coercion would otherwise turn a null into 0 or "" while trying the first branch.
+ */
+export const Nullable = <T extends TSchema>(t: T) => {
+  const type = (t as { type?: unknown }).type;
+  return typeof type === 'string' && type !== 'object' && type !== 'array'
+    ? Type.Unsafe<Static<T> | null>({ ...t, type: [type, 'null'] })
+    : Type.Union([t, Type.Null()]);
+};
 
 export const DateString = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',
