@@ -102,7 +102,16 @@ export const appRestrictions = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.recoup/**', '.bench/**', 'coverage/**', 'web/dist/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.recoup/**',
+      '.bench/**',
+      '.scratch/**',
+      'coverage/**',
+      'web/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

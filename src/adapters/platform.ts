@@ -50,7 +50,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
 }
 
 export async function openPlatform(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'timezone'> & { schema?: string },
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'timezone'> & { schema?: string | undefined },
   clock: Clock = systemClock,
 ): Promise<Platform> {
   const storage: StorageConfig = config.databaseUrl

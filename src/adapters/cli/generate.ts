@@ -161,8 +161,7 @@ function parseAccounts(text: string): number {
 }
 
 function parseAsOf(text: string): LocalDate {
-  if (!isLocalDate(text))
-    throw new RangeError(`--as-of must be a date (YYYY-MM-DD), got "${text}"`);
+  if (!isLocalDate(text)) throw new InvalidArgumentError('expected a date as YYYY-MM-DD.');
   return text;
 }
 
