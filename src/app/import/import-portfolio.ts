@@ -2,10 +2,12 @@
  * Imports customers, accounts, instalments, payments and holds from a source of CSV files.
  *
  * Every row is validated (domain/import/rows.ts) against the rows before it and what is already
- * stored; references are looked up in batches, never one row at a time. With any error nothing
- * is written, unless `skipBad` is set: then the good rows are written and the bad ones reported
- * (a row that references a rejected row is rejected too). Importing the same files twice
- * changes nothing: rows are keyed by their external ids, and only changed rows are updated.
+ * stored; references are looked up in batches, never one row at a time. Valid rows are staged
+ * as they are read, in one transaction; repeated keys are found set-wise in the staged rows.
+ * With any error nothing is written, unless `skipBad` is set: then the good rows are written and
+ * the bad ones reported (a row that references a rejected row is rejected too). Importing the
+ * same files twice changes nothing: rows are keyed by their external ids, and only changed rows
+ * are updated.
  */
 import {
   IMPORT_FILES,
@@ -16,21 +18,19 @@ import {
   validateInstalment,
   validatePayment,
   type AccountFacts,
-  type AccountRow,
-  type CustomerRow,
-  type HoldRow,
-  type InstalmentRow,
-  type PaymentRow,
+  type CsvRecord,
   type ImportFile,
   type RowError,
   type RowResult,
 } from '../../domain/import/rows.ts';
 import {
   ParseFailure,
+  type ImportSession,
   type ImportSource,
   type ImportStore,
   type SourceRow,
-  type ValidBatch,
+  type Staged,
+  type StagedRows,
   type WriteCounts,
 } from './ports.ts';
 
@@ -47,13 +47,30 @@ export interface ImportOptions {
   onFile?: (file: ImportFile, rows: number) => void;
 }
 
+export interface FileReport extends Partial<WriteCounts> {
+  rows: number;
+  /** Rows rejected; -1 when the whole file was (bad header, not CSV). */
+  rejected: number;
+}
+
 export interface ImportReport {
   status: 'imported' | 'imported_with_errors' | 'rejected';
-  files: Partial<Record<ImportFile, { rows: number; rejected: number } & Partial<WriteCounts>>>;
+  files: Partial<Record<ImportFile, FileReport>>;
   errors: ImportIssue[];
 }
 
-const LOOKUP_BATCH = 20_000;
+const BATCH = 20_000;
+
+/** Key columns named in duplicate reports. */
+const KEY_COLUMN: Record<ImportFile, string> = {
+  customers: 'customer_id',
+  accounts: 'account_id',
+  instalments: 'seq',
+  payments: 'payment_id',
+  holds: 'from',
+};
+
+class Rejected extends Error {}
 
 async function* batches<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
   let buf: T[] = [];
@@ -67,6 +84,12 @@ async function* batches<T>(rows: AsyncIterable<T>, size: number): AsyncGenerator
   if (buf.length > 0) yield buf;
 }
 
+const refs = (rows: SourceRow[], column: string) => [
+  ...new Set(rows.map((r) => (r.record[column] ?? '').trim()).filter((id) => id !== '')),
+];
+
+type Validator<F extends ImportFile> = (rec: CsvRecord) => RowResult<StagedRows[F]>;
+
 export async function importPortfolio(
   source: ImportSource,
   store: ImportStore,
@@ -75,44 +98,33 @@ export async function importPortfolio(
   const present = new Set(await source.files());
   const errors: ImportIssue[] = [];
   const report: ImportReport = { status: 'imported', files: {}, errors };
-  const batch: ValidBatch = {
-    customers: [],
-    accounts: [],
-    instalments: [],
-    payments: [],
-    holds: [],
-  };
+  const issue = (file: ImportFile, line: number, e: RowError) =>
+    errors.push({ file: source.label(file), line, column: e.column, reason: e.reason });
 
   // What this import defines, for the files that reference it.
-  const customersInImport = new Set<string>();
-  const accountsInImport = new Map<string, AccountFacts>();
   const customerZones = new Map<string, string>();
+  const accountsInImport = new Map<string, AccountFacts>();
 
-  /** Reads one file: header check, batches of rows, duplicate keys, validation. */
-  async function readFile<T>(
-    file: ImportFile,
-    keyOf: (value: T) => string,
-    keyColumn: string,
-    prepare: (rows: SourceRow[]) => Promise<(rec: SourceRow['record']) => RowResult<T>>,
-    accept: (value: T) => void,
-  ) {
+  async function readFile<F extends ImportFile>(
+    s: ImportSession,
+    file: F,
+    prepare: (rows: SourceRow[]) => Promise<Validator<F>>,
+    accept: (value: StagedRows[F]) => void = () => {},
+  ): Promise<void> {
     if (!present.has(file)) return;
-    const label = source.label(file);
-    const stats = { rows: 0, rejected: 0 };
+    const stats: FileReport = { rows: 0, rejected: 0 };
     report.files[file] = stats;
-    const issue = (line: number, e: RowError) =>
-      errors.push({ file: label, line, column: e.column, reason: e.reason });
     try {
       const { header, rows } = await source.open(file);
       const headerErrors = validateHeader(file, header);
       if (headerErrors.length > 0) {
-        headerErrors.forEach((e) => issue(1, e));
+        headerErrors.forEach((e) => issue(file, 1, e));
         stats.rejected = -1;
         return;
       }
-      const firstLine = new Map<string, number>();
-      for await (const chunk of batches(rows, LOOKUP_BATCH)) {
+      for await (const chunk of batches(rows, BATCH)) {
         const validate = await prepare(chunk);
+        const good: Staged<F>[] = [];
         for (const { line, record, problem } of chunk) {
           stats.rows++;
           const r = problem
@@ -120,123 +132,98 @@ export async function importPortfolio(
             : validate(record);
           if (!r.ok) {
             stats.rejected++;
-            r.errors.forEach((e) => issue(line, e));
+            r.errors.forEach((e) => issue(file, line, e));
             continue;
           }
-          const key = keyOf(r.value);
-          const first = firstLine.get(key);
-          if (first !== undefined) {
-            stats.rejected++;
-            issue(line, { column: keyColumn, reason: `duplicate of line ${first} (${key})` });
-            continue;
-          }
-          firstLine.set(key, line);
           accept(r.value);
+          good.push({ ...r.value, line });
         }
+        await s.stage(file, good);
       }
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
-      errors.push({ file: label, line: e.line, column: '', reason: e.message });
+      errors.push({ file: source.label(file), line: e.line, column: '', reason: e.message });
       stats.rejected = -1;
     }
     options.onFile?.(file, stats.rows);
   }
 
-  const refs = (rows: SourceRow[], column: string) => [
-    ...new Set(rows.map((r) => (r.record[column] ?? '').trim()).filter((id) => id !== '')),
-  ];
-
-  /** Account facts for rows referencing accounts: this import's first, then stored ones. */
-  const ledgerContext = async (rows: SourceRow[]) => {
+  /** Account facts for rows that reference accounts: this import's first, then stored ones. */
+  const ledgerContext = async (s: ImportSession, rows: SourceRow[]) => {
     const missing = refs(rows, 'account_id').filter((id) => !accountsInImport.has(id));
-    const stored = missing.length > 0 ? await store.accountFacts(missing) : new Map();
-    return {
-      account: (id: string) => accountsInImport.get(id) ?? stored.get(id),
-    };
+    const stored = missing.length > 0 ? await s.accountFacts(missing) : new Map();
+    return { account: (id: string) => accountsInImport.get(id) ?? stored.get(id) };
   };
 
-  await readFile<CustomerRow>(
-    'customers',
-    (c) => c.customerId,
-    'customer_id',
-    async () => validateCustomer,
-    (c) => {
-      batch.customers.push(c);
-      customersInImport.add(c.customerId);
-      customerZones.set(c.customerId, c.timezone);
-    },
-  );
+  try {
+    return await store.session(async (s) => {
+      await readFile(
+        s,
+        'customers',
+        async () => validateCustomer,
+        (c) => customerZones.set(c.customerId, c.timezone),
+      );
+      // Zones of the stored customers referenced by the chunk of accounts being read.
+      let storedZones = new Map<string, string>();
+      await readFile(
+        s,
+        'accounts',
+        async (rows) => {
+          const missing = refs(rows, 'customer_id').filter((id) => !customerZones.has(id));
+          storedZones = missing.length > 0 ? await s.customerZones(missing) : new Map();
+          const stored = await s.accountFacts(refs(rows, 'account_id'));
+          return (rec) =>
+            validateAccount(rec, {
+              customerExists: (id) => customerZones.has(id) || storedZones.has(id),
+              storedCurrency: (id) => stored.get(id)?.currency,
+            });
+        },
+        (a) =>
+          accountsInImport.set(a.accountId, {
+            currency: a.currency,
+            timezone: customerZones.get(a.customerId) ?? storedZones.get(a.customerId) ?? 'UTC',
+          }),
+      );
 
-  await readFile<AccountRow>(
-    'accounts',
-    (a) => a.accountId,
-    'account_id',
-    async (rows) => {
-      const missing = refs(rows, 'customer_id').filter((id) => !customersInImport.has(id));
-      const zones: Map<string, string> =
-        missing.length > 0 ? await store.customerZones(missing) : new Map();
-      const stored = await store.accountFacts(refs(rows, 'account_id'));
-      return (rec) => {
-        const r = validateAccount(rec, {
-          customerExists: (id) => customersInImport.has(id) || zones.has(id),
-          storedCurrency: (id) => stored.get(id)?.currency,
-        });
-        const zone = r.ok ? zones.get(r.value.customerId) : undefined;
-        if (r.ok && zone && !customerZones.has(r.value.customerId)) {
-          customerZones.set(r.value.customerId, zone);
-        }
-        return r;
-      };
-    },
-    (a) => {
-      batch.accounts.push(a);
-      accountsInImport.set(a.accountId, {
-        currency: a.currency,
-        timezone: customerZones.get(a.customerId) ?? 'UTC',
+      await readFile(s, 'instalments', async (rows) => {
+        const ctx = await ledgerContext(s, rows);
+        return (rec) => validateInstalment(rec, ctx);
       });
-    },
-  );
+      await readFile(s, 'payments', async (rows) => {
+        const ctx = await ledgerContext(s, rows);
+        return (rec) => validatePayment(rec, ctx);
+      });
+      await readFile(s, 'holds', async (rows) => {
+        const ctx = await ledgerContext(s, rows);
+        return (rec) => validateHold(rec, ctx);
+      });
 
-  await readFile<InstalmentRow>(
-    'instalments',
-    (i) => `${i.accountId}#${i.seq}`,
-    'seq',
-    async (rows) => {
-      const ctx = await ledgerContext(rows);
-      return (rec) => validateInstalment(rec, ctx);
-    },
-    (i) => batch.instalments.push(i),
-  );
-  await readFile<PaymentRow>(
-    'payments',
-    (p) => p.paymentId,
-    'payment_id',
-    async (rows) => {
-      const ctx = await ledgerContext(rows);
-      return (rec) => validatePayment(rec, ctx);
-    },
-    (p) => batch.payments.push(p),
-  );
-  await readFile<HoldRow>(
-    'holds',
-    (h) => `${h.accountId}#${h.kind}#${h.from}`,
-    'from',
-    async (rows) => {
-      const ctx = await ledgerContext(rows);
-      return (rec) => validateHold(rec, ctx);
-    },
-    (h) => batch.holds.push(h),
-  );
-
-  if (errors.length > 0 && !options.skipBad) {
+      for (const d of await s.duplicates()) {
+        report.files[d.file]!.rejected++;
+        issue(d.file, d.line, {
+          column: KEY_COLUMN[d.file],
+          reason: `duplicate of line ${d.firstLine} (${d.key})`,
+        });
+      }
+      errors.sort((a, b) =>
+        a.file === b.file
+          ? a.line - b.line
+          : IMPORT_FILES.indexOf(a.file.replace(/\.csv$/, '') as ImportFile) -
+            IMPORT_FILES.indexOf(b.file.replace(/\.csv$/, '') as ImportFile),
+      );
+      if (errors.length > 0 && !options.skipBad) throw new Rejected();
+      await s.dropDuplicates();
+      const counts = await s.merge();
+      for (const f of IMPORT_FILES) {
+        const stats = report.files[f];
+        if (stats) Object.assign(stats, counts[f]);
+      }
+      report.status = errors.length > 0 ? 'imported_with_errors' : 'imported';
+      return report;
+    });
+  } catch (e) {
+    if (!(e instanceof Rejected)) throw e;
     report.status = 'rejected';
     return report;
   }
-  const counts = await store.write(batch);
-  for (const f of IMPORT_FILES) {
-    const s = report.files[f];
-    if (s) Object.assign(s, counts[f]);
-  }
-  report.status = errors.length > 0 ? 'imported_with_errors' : 'imported';
-  return report;
 }

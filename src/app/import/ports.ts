@@ -37,13 +37,15 @@ export class ParseFailure extends Error {
   }
 }
 
-export interface ValidBatch {
-  customers: CustomerRow[];
-  accounts: AccountRow[];
-  instalments: InstalmentRow[];
-  payments: PaymentRow[];
-  holds: HoldRow[];
+export interface StagedRows {
+  customers: CustomerRow;
+  accounts: AccountRow;
+  instalments: InstalmentRow;
+  payments: PaymentRow;
+  holds: HoldRow;
 }
+
+export type Staged<F extends ImportFile> = StagedRows[F] & { line: number };
 
 export interface WriteCounts {
   inserted: number;
@@ -51,11 +53,31 @@ export interface WriteCounts {
   unchanged: number;
 }
 
-export interface ImportStore {
-  /** The time zone of each of these customers that exists. */
+export interface Duplicate {
+  file: ImportFile;
+  line: number;
+  firstLine: number;
+  key: string;
+}
+
+/**
+ * One import, in one transaction: valid rows are staged as they are read, then merged into the
+ * ledger at once. If the session's function throws, nothing is written.
+ */
+export interface ImportSession {
+  /** The time zone of each of these customers that is stored. */
   customerZones(ids: readonly string[]): Promise<Map<string, string>>;
-  /** Currency and time zone of these accounts, where they exist. */
+  /** Currency and time zone of each of these accounts that is stored. */
   accountFacts(ids: readonly string[]): Promise<Map<string, AccountFacts>>;
-  /** Writes the whole batch in one transaction, inserting new rows and updating changed ones. */
-  write(batch: ValidBatch): Promise<Record<ImportFile, WriteCounts>>;
+  stage<F extends ImportFile>(file: F, rows: readonly Staged<F>[]): Promise<void>;
+  /** Rows whose key repeats an earlier row of the same file. */
+  duplicates(): Promise<Duplicate[]>;
+  /** Drops the repeated rows, keeping the first of each key. */
+  dropDuplicates(): Promise<void>;
+  /** Inserts new rows and updates changed ones, keyed by external ids. */
+  merge(): Promise<Record<ImportFile, WriteCounts>>;
+}
+
+export interface ImportStore {
+  session<T>(fn: (s: ImportSession) => Promise<T>): Promise<T>;
 }

@@ -577,7 +577,7 @@ class Calendar {
     return d;
   }
 
-  /** The day `months` months after `day` (same day of month, clamped to the month's end). */
+  /** The day `months` (0–63) months after `day`: same day of month, clamped to its end. */
   monthsAfter(day: number, months: number): number {
     const key = day * 64 + months;
     let d = this.months.get(key);
@@ -619,7 +619,6 @@ function sum(values: readonly number[]): number {
 // Customers
 
 interface Place {
-  region: Region;
   zone: string;
   lat: number;
   lon: number;
@@ -662,7 +661,6 @@ function chinaPlace(rng: Random): Place {
     `${city.province}${city.name}${rng.pick(city.districts)}${rng.pick(CN_ROADS)}` +
     `${rng.int(1, 999)}号${rng.int(1, 30)}栋${rng.int(1, 4)}单元${rng.int(1, 32)}0${rng.int(1, 8)}室`;
   return {
-    region: 'CN',
     zone: city.zone,
     lat: city.lat,
     lon: city.lon,
@@ -676,7 +674,6 @@ function usPlace(rng: Random): Place {
   const street = `${rng.int(1, 9999)} ${rng.pick(US_STREETS)} ${rng.pick(US_STREET_SUFFIXES)}`;
   const unit = rng.chance(0.3) ? `, Apt ${rng.int(1, 30)}${rng.pick(US_UNIT_LETTERS)}` : '';
   return {
-    region: 'US',
     zone: city.zone,
     lat: city.lat,
     lon: city.lon,
@@ -697,8 +694,7 @@ function ukPlace(rng: Random): Place {
     ? `"${rng.pick(UK_HOUSE_NAMES)}", ${street}`
     : `${rng.chance(0.25) ? `Flat ${rng.int(1, 24)}, ` : ''}${rng.int(1, 200)} ${street}`;
   return {
-    region: 'UK',
-    zone: 'Europe/London',
+    zone: city.zone,
     lat: city.lat,
     lon: city.lon,
     address: `${firstLine}, ${city.name} ${postcode}`,
