@@ -26,6 +26,8 @@ async function computeInto(
   asOf: LocalDate,
   policy: LedgerPolicy,
 ) {
+  // Sort and hash millions of instalment rows in memory rather than in temporary files.
+  await tx.query(`SET LOCAL work_mem = '${tx.engine === 'postgres' ? '256MB' : '64MB'}'`);
   await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${LEDGER_STATE_SQL}`, [
     asOf,
     ...policyParams(policy),

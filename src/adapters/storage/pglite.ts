@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import type { Schema } from './schema.ts';
 import {
   copyChunks,
+  copyOutSql,
   copySql,
   parseBigint,
   parseTimestamp,
@@ -58,15 +59,24 @@ class PgliteConnection implements SqlConnection {
     await this.pg.exec(text);
   }
 
-  async copyFrom(table: string, columns: readonly string[], rows: Iterable<CopyValue[]>) {
-    const parts: string[] = [];
-    for (const chunk of copyChunks(rows)) parts.push(chunk);
-    if (parts.length === 0) return 0;
-    const r = await this.pg.query(copySql(table, columns, "'/dev/blob'"), [], {
-      blob: new Blob(parts),
-    });
-    return r.affectedRows ?? 0;
+  copyFrom(table: string, columns: readonly string[], rows: Iterable<CopyValue[]>) {
+    return copyText(this.pg, table, columns, [...copyChunks(rows)]);
   }
+
+  copyFromText(table: string, columns: readonly string[], csv: string) {
+    return copyText(this.pg, table, columns, csv === '' ? [] : [csv]);
+  }
+
+  async copyOut(source: string): Promise<string> {
+    const r = await this.pg.query(copyOutSql(source, "'/dev/blob'"));
+    return r.blob ? await r.blob.text() : '';
+  }
+}
+
+async function copyText(pg: PGlite, table: string, columns: readonly string[], parts: string[]) {
+  if (parts.length === 0) return 0;
+  const r = await pg.query(copySql(table, columns, "'/dev/blob'"), [], { blob: new Blob(parts) });
+  return r.affectedRows ?? 0;
 }
 
 function clientOf(pg: PGlite, release: () => void): PostgresPoolClient {
@@ -106,6 +116,14 @@ class PgliteDatabase extends PgliteConnection implements Database {
 
   override exec(text: string) {
     return this.locked(() => super.exec(text));
+  }
+
+  override copyFromText(table: string, columns: readonly string[], csv: string) {
+    return this.locked(() => super.copyFromText(table, columns, csv));
+  }
+
+  override copyOut(source: string) {
+    return this.locked(() => super.copyOut(source));
   }
 
   override copyFrom(table: string, columns: readonly string[], rows: Iterable<CopyValue[]>) {

@@ -1,12 +1,13 @@
 /** A PostgreSQL server, through node-postgres with a connection pool. */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Schema } from './schema.ts';
 import {
   copyChunks,
+  copyOutSql,
   copySql,
   parseBigint,
   parseTimestamp,
@@ -46,6 +47,24 @@ async function runCopy(
   return Number(stream.rowCount ?? 0);
 }
 
+async function runCopyText(
+  client: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  csv: string,
+) {
+  const stream = client.query(copyFromStdin(copySql(table, columns, 'STDIN')));
+  await pipeline(Readable.from(csv === '' ? [] : [csv]), stream);
+  return Number(stream.rowCount ?? 0);
+}
+
+async function runCopyOut(client: pg.PoolClient, source: string): Promise<string> {
+  const stream = client.query(copyToStdout(copyOutSql(source, 'STDOUT')));
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 class TxConnection implements SqlConnection {
   readonly engine = 'postgres' as const;
   readonly kysely: Kysely<Schema>;
@@ -71,6 +90,12 @@ class TxConnection implements SqlConnection {
   }
   copyFrom(table: string, columns: readonly string[], rows: Iterable<CopyValue[]>) {
     return runCopy(this.client, table, columns, rows);
+  }
+  copyFromText(table: string, columns: readonly string[], csv: string) {
+    return runCopyText(this.client, table, columns, csv);
+  }
+  copyOut(source: string) {
+    return runCopyOut(this.client, source);
   }
 }
 
@@ -99,6 +124,23 @@ class PostgresDatabase implements Database {
     } finally {
       client.release();
     }
+  }
+
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await fn(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  copyFromText(table: string, columns: readonly string[], csv: string) {
+    return this.withClient((c) => runCopyText(c, table, columns, csv));
+  }
+
+  copyOut(source: string) {
+    return this.withClient((c) => runCopyOut(c, source));
   }
 
   async transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T> {

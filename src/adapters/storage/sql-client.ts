@@ -24,6 +24,10 @@ export interface SqlConnection {
   exec(text: string): Promise<void>;
   /** Bulk-loads rows with COPY ... FROM in CSV format. Returns the number of rows. */
   copyFrom(table: string, columns: readonly string[], rows: Iterable<CopyValue[]>): Promise<number>;
+  /** COPY ... FROM of CSV text as it is (no header). */
+  copyFromText(table: string, columns: readonly string[], csv: string): Promise<number>;
+  /** COPY ... TO: the rows of a table or query as CSV text. */
+  copyOut(source: string): Promise<string>;
 }
 
 export interface Database extends SqlConnection {
@@ -67,6 +71,12 @@ export function* copyChunks(rows: Iterable<CopyValue[]>, size = 1 << 20): Genera
     }
   }
   if (buf.length > 0) yield buf.join('');
+}
+
+export function copyOutSql(source: string, target: string): string {
+  const ident = /^[a-z_][a-z0-9_]*$/;
+  const from = ident.test(source) ? source : `(${source})`;
+  return `COPY ${from} TO ${target} WITH (FORMAT csv)`;
 }
 
 export function copySql(table: string, columns: readonly string[], source: string): string {
