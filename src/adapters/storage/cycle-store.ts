@@ -3,7 +3,7 @@ import type { CycleDayResult, CycleRun, CycleStore } from '../../app/cycle/ports
 import type { AccountStateRow, StateExporter } from '../../app/export/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
-import { LEDGER_STATE_SQL, policyParams } from './ledger-state-sql.ts';
+import { ledgerStateSql } from './ledger-state-sql.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
 
 const CYCLE_LOCK = 7_146_235_002;
@@ -28,10 +28,7 @@ async function computeInto(
 ) {
   // Sort and hash millions of instalment rows in memory rather than in temporary files.
   await tx.query(`SET LOCAL work_mem = '${tx.engine === 'postgres' ? '256MB' : '64MB'}'`);
-  await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${LEDGER_STATE_SQL}`, [
-    asOf,
-    ...policyParams(policy),
-  ]);
+  await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${ledgerStateSql(policy)}`, [asOf]);
 }
 
 export class SqlCycleStore implements CycleStore {
