@@ -22,16 +22,12 @@ async function copyFloor(p: Platform, folder: string): Promise<number> {
     p.db.transaction(async (tx) => {
       for (const f of IMPORT_FILES) {
         const text = readFileSync(join(folder, `${f}.csv`), 'utf8');
-        const [header, ...lines] = text.trimEnd().split('\n');
-        const cols = header!.split(',');
+        const cut = text.indexOf('\n');
+        const cols = text.slice(0, cut).split(',');
         await tx.query(
           `CREATE TEMP TABLE floor_${f} (${cols.map((c) => `"${c}" text`).join(', ')}) ON COMMIT DROP`,
         );
-        await tx.copyFrom(
-          `floor_${f}`,
-          cols,
-          lines.map((l) => l.split(',')),
-        );
+        await tx.copyFromText(`floor_${f}`, cols, text.slice(cut + 1));
       }
     }),
   );

@@ -221,6 +221,17 @@ describe(`HTTP API (${ENGINE})`, () => {
         .filter((r: { asOf: string }) => r.asOf === '2026-04-10')
         .reduce((n: number, r: { accounts: number }) => n + r.accounts, 0),
     ).toBe(2);
+    expect(
+      snap.find(
+        (r: { product: string; asOf: string }) => r.product === 'loan' && r.asOf === '2026-04-10',
+      ),
+    ).toMatchObject({
+      currency: 'USD',
+      bucket: 'M3',
+      accounts: 1,
+      outstanding: '200.00',
+      arrears: '200.00',
+    });
     const runs = (await app.inject('/api/cycles')).json();
     expect(runs.map((r: { asOf: string }) => r.asOf)).toEqual(['2026-04-10', '2026-04-09']);
     const policy = (await app.inject('/api/policy')).json();

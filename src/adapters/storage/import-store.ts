@@ -8,7 +8,7 @@ import type {
   Duplicate,
   ImportSession,
   ImportStore,
-  Staged,
+  StagedRows,
   WriteCounts,
 } from '../../app/import/ports.ts';
 import type { AccountFacts, ImportFile } from '../../domain/import/rows.ts';
@@ -19,7 +19,7 @@ interface StagingTable<F extends ImportFile> {
   /** Staging columns (a `line` column is added). */
   columns: string;
   /** The values of one row, in column order. */
-  values: (row: Staged<F>) => CopyValue[];
+  values: (row: StagedRows[F]) => CopyValue[];
   /** SQL expression of the row's key, for duplicate detection. */
   key: string;
 }
@@ -83,26 +83,36 @@ const STAGING: { [F in ImportFile]: StagingTable<F> } = {
 
 const FILES = Object.keys(STAGING) as ImportFile[];
 
-/** Runs an `INSERT ... ON CONFLICT DO UPDATE ... WHERE changed` and counts what it did. */
-async function upsert(tx: SqlConnection, sql: string, staged: string): Promise<WriteCounts> {
-  const r = await tx.query<{ inserted: number; updated: number; total: number }>(
-    `WITH up AS (${sql} RETURNING (xmax = 0) AS ins)
-     SELECT count(*) FILTER (WHERE ins)::bigint AS inserted,
-            count(*) FILTER (WHERE NOT ins)::bigint AS updated,
-            (SELECT count(*) FROM ${staged})::bigint AS total
-     FROM up`,
+/**
+ * Merges staged rows into a table: an UPDATE of the rows that exist and changed, then an
+ * INSERT of the rows that do not exist yet (cheaper than INSERT ... ON CONFLICT for bulk).
+ */
+async function mergeInto(
+  tx: SqlConnection,
+  m: { table: string; key: string[]; columns: string[]; source: string; staged: string },
+): Promise<WriteCounts> {
+  const all = [...m.key, ...m.columns];
+  const on = m.key.map((k) => `t.${k} = s.${k}`).join(' AND ');
+  const updated = await tx.query(
+    `UPDATE ${m.table} t SET ${m.columns.map((c) => `${c} = s.${c}`).join(', ')}
+       ${m.table === 'customers' || m.table === 'accounts' ? ', updated_at = now()' : ''}
+     FROM (${m.source}) s
+     WHERE ${on} AND (${m.columns.map((c) => `t.${c}`).join(', ')})
+       IS DISTINCT FROM (${m.columns.map((c) => `s.${c}`).join(', ')})`,
   );
-  const { inserted = 0, updated = 0, total = 0 } = r.rows[0] ?? {};
-  return { inserted, updated, unchanged: total - inserted - updated };
+  const inserted = await tx.query(
+    `INSERT INTO ${m.table} (${all.join(', ')})
+     SELECT ${all.map((c) => `s.${c}`).join(', ')} FROM (${m.source}) s
+     WHERE NOT EXISTS (SELECT 1 FROM ${m.table} t WHERE ${on})`,
+  );
+  const total = await tx.query<{ n: number }>(`SELECT count(*)::bigint AS n FROM ${m.staged}`);
+  const n = Number(total.rows[0]?.n ?? 0);
+  return {
+    inserted: inserted.rowCount,
+    updated: updated.rowCount,
+    unchanged: n - inserted.rowCount - updated.rowCount,
+  };
 }
-
-const changed = (table: string, columns: readonly string[]) =>
-  `(${columns.map((c) => `${table}.${c}`).join(', ')}) IS DISTINCT FROM (${columns
-    .map((c) => `EXCLUDED.${c}`)
-    .join(', ')})`;
-
-const setAll = (columns: readonly string[]) =>
-  columns.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
 const CUSTOMER_COLS = [
   'name',
@@ -144,7 +154,11 @@ class SqlImportSession implements ImportSession {
     );
   }
 
-  async stage<F extends ImportFile>(file: F, rows: readonly Staged<F>[]): Promise<void> {
+  async stage<F extends ImportFile>(
+    file: F,
+    rows: readonly StagedRows[F][],
+    lines: readonly number[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const t = STAGING[file];
     // Column names: the first word of each definition (commas inside parentheses do not split).
@@ -152,7 +166,7 @@ class SqlImportSession implements ImportSession {
     await this.tx.copyFrom(
       t.table,
       ['line', ...columns],
-      rows.map((r) => [r.line, ...t.values(r)]),
+      rows.map((r, i) => [lines[i], ...t.values(r)]),
     );
   }
 
@@ -185,51 +199,49 @@ class SqlImportSession implements ImportSession {
 
   async merge(): Promise<Record<ImportFile, WriteCounts>> {
     const tx = this.tx;
+    await tx.query(`SET LOCAL work_mem = '${tx.engine === 'postgres' ? '256MB' : '64MB'}'`);
     return {
-      customers: await upsert(
-        tx,
-        `INSERT INTO customers (external_id, ${CUSTOMER_COLS.join(', ')})
-         SELECT external_id, ${CUSTOMER_COLS.join(', ')} FROM stg_customers
-         ON CONFLICT (external_id) DO UPDATE SET ${setAll(CUSTOMER_COLS)}, updated_at = now()
-         WHERE ${changed('customers', CUSTOMER_COLS)}`,
-        'stg_customers',
-      ),
-      accounts: await upsert(
-        tx,
-        `INSERT INTO accounts (external_id, ${ACCOUNT_COLS.join(', ')})
-         SELECT s.external_id, c.id, s.product, s.currency, s.principal, s.opened_on, s.grace_days
-         FROM stg_accounts s JOIN customers c ON c.external_id = s.customer_ext
-         ON CONFLICT (external_id) DO UPDATE SET ${setAll(ACCOUNT_COLS)}, updated_at = now()
-         WHERE ${changed('accounts', ACCOUNT_COLS)}`,
-        'stg_accounts',
-      ),
-      instalments: await upsert(
-        tx,
-        `INSERT INTO instalments (account_id, seq, ${INSTALMENT_COLS.join(', ')})
-         SELECT a.id, s.seq, s.due_date, s.principal_due, s.interest_due, s.fees_due
-         FROM stg_instalments s JOIN accounts a ON a.external_id = s.account_ext
-         ON CONFLICT (account_id, seq) DO UPDATE SET ${setAll(INSTALMENT_COLS)}
-         WHERE ${changed('instalments', INSTALMENT_COLS)}`,
-        'stg_instalments',
-      ),
-      payments: await upsert(
-        tx,
-        `INSERT INTO payments (external_id, ${PAYMENT_COLS.join(', ')})
-         SELECT s.external_id, a.id, s.paid_on, s.paid_at, s.amount
-         FROM stg_payments s JOIN accounts a ON a.external_id = s.account_ext
-         ON CONFLICT (external_id) DO UPDATE SET ${setAll(PAYMENT_COLS)}
-         WHERE ${changed('payments', PAYMENT_COLS)}`,
-        'stg_payments',
-      ),
-      holds: await upsert(
-        tx,
-        `INSERT INTO holds (account_id, kind, from_date, ${HOLD_COLS.join(', ')})
-         SELECT a.id, s.kind, s.from_date, s.to_date, s.note
-         FROM stg_holds s JOIN accounts a ON a.external_id = s.account_ext
-         ON CONFLICT (account_id, kind, from_date) DO UPDATE SET ${setAll(HOLD_COLS)}
-         WHERE ${changed('holds', HOLD_COLS)}`,
-        'stg_holds',
-      ),
+      customers: await mergeInto(tx, {
+        table: 'customers',
+        key: ['external_id'],
+        columns: CUSTOMER_COLS,
+        source: `SELECT external_id, ${CUSTOMER_COLS.join(', ')} FROM stg_customers`,
+        staged: 'stg_customers',
+      }),
+      accounts: await mergeInto(tx, {
+        table: 'accounts',
+        key: ['external_id'],
+        columns: ACCOUNT_COLS,
+        source: `SELECT s.external_id, c.id AS customer_id, s.product, s.currency, s.principal,
+                   s.opened_on, s.grace_days
+                 FROM stg_accounts s JOIN customers c ON c.external_id = s.customer_ext`,
+        staged: 'stg_accounts',
+      }),
+      instalments: await mergeInto(tx, {
+        table: 'instalments',
+        key: ['account_id', 'seq'],
+        columns: INSTALMENT_COLS,
+        source: `SELECT a.id AS account_id, s.seq, s.due_date, s.principal_due, s.interest_due,
+                   s.fees_due
+                 FROM stg_instalments s JOIN accounts a ON a.external_id = s.account_ext`,
+        staged: 'stg_instalments',
+      }),
+      payments: await mergeInto(tx, {
+        table: 'payments',
+        key: ['external_id'],
+        columns: PAYMENT_COLS,
+        source: `SELECT s.external_id, a.id AS account_id, s.paid_on, s.paid_at, s.amount
+                 FROM stg_payments s JOIN accounts a ON a.external_id = s.account_ext`,
+        staged: 'stg_payments',
+      }),
+      holds: await mergeInto(tx, {
+        table: 'holds',
+        key: ['account_id', 'kind', 'from_date'],
+        columns: HOLD_COLS,
+        source: `SELECT a.id AS account_id, s.kind, s.from_date, s.to_date, s.note
+                 FROM stg_holds s JOIN accounts a ON a.external_id = s.account_ext`,
+        staged: 'stg_holds',
+      }),
     };
   }
 }

@@ -84,7 +84,7 @@ export function copySql(table: string, columns: readonly string[], source: strin
   if (!ident.test(table) || !columns.every((c) => ident.test(c))) {
     throw new Error(`invalid identifier in COPY ${table}(${columns.join(',')})`);
   }
-  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
+  return `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 }
 
 /** Safe-integer conversion of PostgreSQL bigint text. */

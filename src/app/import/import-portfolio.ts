@@ -29,7 +29,6 @@ import {
   type ImportSource,
   type ImportStore,
   type SourceRow,
-  type Staged,
   type StagedRows,
   type WriteCounts,
 } from './ports.ts';
@@ -122,9 +121,12 @@ export async function importPortfolio(
         stats.rejected = -1;
         return;
       }
+      // Staging a chunk overlaps with reading the next one.
+      let staging: Promise<void> = Promise.resolve();
       for await (const chunk of batches(rows, BATCH)) {
         const validate = await prepare(chunk);
-        const good: Staged<F>[] = [];
+        const good: StagedRows[F][] = [];
+        const lines: number[] = [];
         for (const { line, record, problem } of chunk) {
           stats.rows++;
           const r = problem
@@ -136,10 +138,14 @@ export async function importPortfolio(
             continue;
           }
           accept(r.value);
-          good.push({ ...r.value, line });
+          good.push(r.value);
+          lines.push(line);
         }
-        await s.stage(file, good);
+        await staging;
+        staging = s.stage(file, good, lines);
+        staging.catch(() => {}); // awaited below; this only marks it handled meanwhile
       }
+      await staging;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
       errors.push({ file: source.label(file), line: e.line, column: '', reason: e.message });
@@ -198,7 +204,8 @@ export async function importPortfolio(
         return (rec) => validateHold(rec, ctx);
       });
 
-      for (const d of await s.duplicates()) {
+      const duplicates = await s.duplicates();
+      for (const d of duplicates) {
         report.files[d.file]!.rejected++;
         issue(d.file, d.line, {
           column: KEY_COLUMN[d.file],
@@ -212,7 +219,7 @@ export async function importPortfolio(
             IMPORT_FILES.indexOf(b.file.replace(/\.csv$/, '') as ImportFile),
       );
       if (errors.length > 0 && !options.skipBad) throw new Rejected();
-      await s.dropDuplicates();
+      if (duplicates.length > 0) await s.dropDuplicates();
       const counts = await s.merge();
       for (const f of IMPORT_FILES) {
         const stats = report.files[f];

@@ -45,8 +45,6 @@ export interface StagedRows {
   holds: HoldRow;
 }
 
-export type Staged<F extends ImportFile> = StagedRows[F] & { line: number };
-
 export interface WriteCounts {
   inserted: number;
   updated: number;
@@ -69,7 +67,12 @@ export interface ImportSession {
   customerZones(ids: readonly string[]): Promise<Map<string, string>>;
   /** Currency and time zone of each of these accounts that is stored. */
   accountFacts(ids: readonly string[]): Promise<Map<string, AccountFacts>>;
-  stage<F extends ImportFile>(file: F, rows: readonly Staged<F>[]): Promise<void>;
+  /** Stages valid rows; `lines[i]` is the file line of `rows[i]`. */
+  stage<F extends ImportFile>(
+    file: F,
+    rows: readonly StagedRows[F][],
+    lines: readonly number[],
+  ): Promise<void>;
   /** Rows whose key repeats an earlier row of the same file. */
   duplicates(): Promise<Duplicate[]>;
   /** Drops the repeated rows, keeping the first of each key. */

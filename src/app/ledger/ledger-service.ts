@@ -41,6 +41,7 @@ export interface PaymentInput {
 
 export interface PaymentOutcome {
   payment: StoredPayment;
+  currency: string;
   /** False when the payment id had been recorded before with the same content. */
   created: boolean;
 }
@@ -90,22 +91,23 @@ export async function recordPayment(
     source: 'api',
   };
   const existing = await deps.ledger.payment(input.paymentId);
-  if (existing) return replay(existing, accountId, payment);
+  if (existing) return replay(existing, accountId, payment, acc.currency);
   try {
     await deps.ledger.insertPayment(accountId, payment);
   } catch (e) {
     // Two requests with the same key raced: the loser sees the winner's row.
     const raced = await deps.ledger.payment(input.paymentId);
-    if (raced) return replay(raced, accountId, payment);
+    if (raced) return replay(raced, accountId, payment, acc.currency);
     throw e;
   }
-  return { payment, created: true };
+  return { payment, currency: acc.currency, created: true };
 }
 
 function replay(
   existing: StoredPayment & { accountId: string },
   accountId: string,
   wanted: StoredPayment,
+  currency: string,
 ): PaymentOutcome {
   const same =
     existing.accountId === accountId &&
@@ -115,7 +117,7 @@ function replay(
     throw new AppError('CONFLICT', `payment ${wanted.id} was already recorded with other details`);
   }
   const { accountId: _a, ...payment } = existing;
-  return { payment, created: false };
+  return { payment, currency, created: false };
 }
 
 export interface HoldInput {

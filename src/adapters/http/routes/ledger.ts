@@ -134,10 +134,9 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
       },
       async (req, reply) => {
         const out = await recordPayment(deps, req.params.accountId, req.body);
-        const acc = await p.ledger.account(req.params.accountId);
         return reply
           .status(out.created ? 201 : 200)
-          .send(presentPayment(out.payment, acc!.currency));
+          .send(presentPayment(out.payment, out.currency));
       },
     );
 

@@ -6,7 +6,8 @@ import { updateLedgerPolicy } from '../../../app/policy/ledger-policy.ts';
 import type { LedgerPolicy } from '../../../domain/ledger/policy.ts';
 import { addDays } from '../../../domain/time/date.ts';
 import type { Platform } from '../../platform.ts';
-import { DateString, ErrorBody, Nullable } from '../schemas.ts';
+import { Amount, DateString, ErrorBody, Nullable } from '../schemas.ts';
+import { formatMinor } from '../../../domain/money/currency.ts';
 
 const Bucket = Type.Object({
   name: Type.String(),
@@ -54,8 +55,8 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
                 currency: Type.String(),
                 bucket: Type.String(),
                 accounts: Type.Integer(),
-                outstandingMinor: Type.Integer(),
-                arrearsMinor: Type.Integer(),
+                outstanding: Amount,
+                arrears: Amount,
               }),
             ),
           },
@@ -75,8 +76,8 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
           currency: r.currency,
           bucket: r.bucket,
           accounts: r.accounts,
-          outstandingMinor: r.outstanding,
-          arrearsMinor: r.arrears,
+          outstanding: formatMinor(r.outstanding, r.currency),
+          arrears: formatMinor(r.arrears, r.currency),
         }));
       },
     );
