@@ -20,6 +20,7 @@ const STATE_COLUMNS = [
   'credit',
   'overdue_due_date',
   'delinquent_date',
+  'next_due_date',
   'past_due_days',
   'delinquent_days',
   'bucket',

@@ -8,6 +8,9 @@ import type { StateExporter } from '../app/export/ports.ts';
 import type { ImportStore } from '../app/import/ports.ts';
 import type { LedgerStore } from '../app/ledger/ports.ts';
 import type { PolicyStore } from '../app/policy/ports.ts';
+import type { DayPlanner, StrategyStore } from '../app/strategy/ports.ts';
+import { createDayPlanner } from '../app/strategy/strategies.ts';
+import { SqlStrategyStore } from './storage/strategy-store.ts';
 import { localDateOf } from '../domain/time/zone.ts';
 import type { LocalDate } from '../domain/time/date.ts';
 import type { Config } from './config.ts';
@@ -29,6 +32,8 @@ export interface Platform {
   ledger: LedgerStore;
   imports: ImportStore;
   exporter: StateExporter;
+  strategies: StrategyStore;
+  planner: DayPlanner;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -44,6 +49,8 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     ledger: new SqlLedgerStore(db),
     imports: new SqlImportStore(db),
     exporter: new SqlStateExporter(db),
+    strategies: new SqlStrategyStore(db),
+    planner: createDayPlanner(),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

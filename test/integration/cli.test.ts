@@ -63,7 +63,7 @@ describe(`recoup CLI (${ENGINE})`, () => {
     expect(csvOut.code).toBe(0);
     const lines = csvOut.out.trim().split('\n');
     expect(lines[0]).toBe(
-      'account_id,customer_id,currency,outstanding,arrears,past_due_days,delinquent_days,bucket,' +
+      'account_id,customer_id,currency,outstanding,arrears,past_due_days,delinquent_days,bucket,next_due_date,' +
         'ageing_current,ageing_M1,ageing_M2,ageing_M3,ageing_M4,ageing_M5,ageing_M6,ageing_M7+',
     );
     expect(lines).toHaveLength(301);

@@ -168,6 +168,7 @@ describe(`ledger state query agrees with the domain rules (${ENGINE})`, () => {
           pastDueDays: row.pastDueDays,
           delinquentDays: row.delinquentDays,
           bucket: row.bucket,
+          nextDueDate: row.nextDueDate,
           ageing: row.ageing,
         }).toEqual({
           id: row.accountId,
@@ -176,6 +177,7 @@ describe(`ledger state query agrees with the domain rules (${ENGINE})`, () => {
           pastDueDays: d.pastDueDays,
           delinquentDays: d.delinquentDays,
           bucket: d.bucket,
+          nextDueDate: d.nextDueDate,
           ageing: d.ageing,
         });
       }

@@ -50,10 +50,12 @@ export async function cycleDays(
 ): Promise<void> {
   const t0 = performance.now();
   let accounts = 0;
-  await runCycles({ cycles: p.cycles, policies: p.policies, clock: p.clock }, range, (r, i, n) => {
+  const deps = { cycles: p.cycles, policies: p.policies, clock: p.clock, planner: p.planner };
+  await runCycles(deps, range, (r, i, n) => {
     accounts = r.accounts;
     progress.update(
-      `cycle ${bar(i + 1, n)} ${r.asOf}: ${r.accounts} accounts, ${r.transitions} transitions, ${r.durationMs} ms`,
+      `cycle ${bar(i + 1, n)} ${r.asOf}: ${r.accounts} accounts, ${r.transitions} transitions, ` +
+        `${r.actions} actions, ${r.durationMs} ms`,
     );
   });
   if (p.db.engine === 'pglite') await p.db.checkpoint();

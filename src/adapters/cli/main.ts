@@ -25,6 +25,9 @@ import {
   printImportReport,
 } from './commands.ts';
 import { registerGenerateCommand, runGenerate } from './generate.ts';
+import { registerStrategyCommands } from './strategy-commands.ts';
+import { publishSource } from '../../app/strategy/strategies.ts';
+import { addDays } from '../../domain/time/date.ts';
 import { Progress } from './progress.ts';
 
 function dateArg(value: string): LocalDate {
@@ -42,6 +45,8 @@ async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
 }
 
 let exitCode = 0;
+
+const DEFAULT_STRATEGY_FILE = new URL('../../../strategies/default.yaml', import.meta.url);
 
 function program(): Command {
   const cli = new Command('recoup')
@@ -121,6 +126,8 @@ function program(): Command {
       });
     });
 
+  registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
+
   const policy = cli
     .command('policy')
     .description('the ledger policy: waterfall, tolerance, grace, buckets');
@@ -178,6 +185,14 @@ function program(): Command {
         if (report.status !== 'imported') {
           printImportReport(report, process.stderr, 20);
           throw new Error('the demo portfolio did not import');
+        }
+        if ((await p.strategies.list('default')).length === 0) {
+          // The demo runs the shipped default strategy over the whole replayed history.
+          await publishSource(p.strategies, readFileSync(DEFAULT_STRATEGY_FILE, 'utf8'), {
+            by: 'recoup',
+            reason: 'the default policy shipped with Recoup',
+            effectiveFrom: addDays(today, -(DEMO_HISTORY_DAYS - 1)),
+          });
         }
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
         await cycleDays(p, demoRange(today), progress);

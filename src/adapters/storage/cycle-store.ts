@@ -5,6 +5,8 @@ import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
+import type { DayPlanner } from '../../app/strategy/ports.ts';
+import { planDay, restoreStrategyState } from './strategy-planning.ts';
 
 const CYCLE_LOCK = 7_146_235_002;
 
@@ -14,6 +16,7 @@ const STATE_COLUMNS = [
   'credit',
   'overdue_due_date',
   'delinquent_date',
+  'next_due_date',
   'past_due_days',
   'delinquent_days',
   'bucket',
@@ -39,7 +42,12 @@ export class SqlCycleStore implements CycleStore {
     return r.rows[0]?.d ?? null;
   }
 
-  runDay(asOf: LocalDate, policy: LedgerPolicy, startedAt: Date): Promise<CycleDayResult> {
+  runDay(
+    asOf: LocalDate,
+    policy: LedgerPolicy,
+    startedAt: Date,
+    planner?: DayPlanner,
+  ): Promise<CycleDayResult> {
     return this.db.transaction(async (tx) => {
       const t0 = performance.now();
       await tx.query('SELECT pg_advisory_xact_lock($1)', [CYCLE_LOCK]);
@@ -76,6 +84,9 @@ export class SqlCycleStore implements CycleStore {
          WHERE (${STATE_COLUMNS.map((c) => `account_states.${c}`).join(', ')})
            IS DISTINCT FROM (${STATE_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})`,
       );
+      const plan = planner
+        ? await planDay(tx, asOf, 'cycle_new', planner)
+        : { strategyVersionId: null, actions: 0, planMs: 0 };
       await tx.query('DELETE FROM portfolio_snapshots WHERE as_of = $1::date', [asOf]);
       const snap = await tx.query<{ n: number }>(
         `WITH s AS (
@@ -89,14 +100,26 @@ export class SqlCycleStore implements CycleStore {
       const accounts = Number(snap.rows[0]?.n ?? 0);
       const durationMs = Math.round(performance.now() - t0);
       await tx.query(
-        `INSERT INTO cycle_runs (as_of, accounts, transitions, started_at, finished_at, duration_ms)
-         VALUES ($1::date, $2, $3, $4, now(), $5)
+        `INSERT INTO cycle_runs (as_of, accounts, transitions, started_at, finished_at, duration_ms,
+           strategy_version_id, actions, plan_ms)
+         VALUES ($1::date, $2, $3, $4, clock_timestamp(), $5, $6, $7, $8)
          ON CONFLICT (as_of) DO UPDATE SET accounts = EXCLUDED.accounts,
            transitions = EXCLUDED.transitions, started_at = EXCLUDED.started_at,
-           finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms`,
-        [asOf, accounts, transitions.rowCount, startedAt.toISOString(), durationMs],
+           finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms,
+           strategy_version_id = EXCLUDED.strategy_version_id, actions = EXCLUDED.actions,
+           plan_ms = EXCLUDED.plan_ms`,
+        [
+          asOf,
+          accounts,
+          transitions.rowCount,
+          startedAt.toISOString(),
+          durationMs,
+          plan.strategyVersionId,
+          plan.actions,
+          plan.planMs,
+        ],
       );
-      return { asOf, accounts, transitions: transitions.rowCount, durationMs };
+      return { asOf, accounts, transitions: transitions.rowCount, durationMs, ...plan };
     });
   }
 
@@ -106,6 +129,7 @@ export class SqlCycleStore implements CycleStore {
       await tx.query('DELETE FROM bucket_transitions WHERE on_date >= $1::date', [from]);
       await tx.query('DELETE FROM portfolio_snapshots WHERE as_of >= $1::date', [from]);
       await tx.query('DELETE FROM cycle_runs WHERE as_of >= $1::date', [from]);
+      await restoreStrategyState(tx, from);
       await tx.query('DELETE FROM account_states');
       const prev = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))
         .rows[0]?.d;
@@ -126,6 +150,9 @@ export class SqlCycleStore implements CycleStore {
       duration_ms: number;
       started_at: string;
       finished_at: string;
+      strategy_version_id: number | null;
+      actions: number;
+      plan_ms: number;
     }>('SELECT * FROM cycle_runs ORDER BY as_of DESC LIMIT $1', [limit]);
     return r.rows.map((x) => ({
       asOf: x.as_of,
@@ -134,6 +161,9 @@ export class SqlCycleStore implements CycleStore {
       durationMs: x.duration_ms,
       startedAt: x.started_at,
       finishedAt: x.finished_at,
+      strategyVersionId: x.strategy_version_id,
+      actions: x.actions,
+      planMs: x.plan_ms,
     }));
   }
 }
@@ -165,11 +195,12 @@ export class SqlStateExporter implements StateExporter {
           past_due_days: number;
           delinquent_days: number;
           bucket: string;
+          next_due_date: string | null;
           ageing: Record<string, number>;
         }>(
           `SELECT s.account_id AS id, a.external_id AS account_id, c.external_id AS customer_id,
                   s.product, s.currency, s.outstanding, s.arrears, s.past_due_days,
-                  s.delinquent_days, s.bucket, s.ageing
+                  s.delinquent_days, s.bucket, s.next_due_date, s.ageing
            FROM export_states s
            JOIN accounts a ON a.id = s.account_id
            JOIN customers c ON c.id = a.customer_id
@@ -190,6 +221,7 @@ export class SqlStateExporter implements StateExporter {
             pastDueDays: x.past_due_days,
             delinquentDays: x.delinquent_days,
             bucket: x.bucket,
+            nextDueDate: x.next_due_date,
             ageing: x.ageing,
           })),
         );

@@ -76,6 +76,8 @@ agg AS MATERIALIZED (
          COALESCE(sum(pos.unpaid) FILTER (WHERE pos.due_date < $1::date), 0) AS arrears,
          min(pos.due_date) FILTER (WHERE pos.due_date < $1::date AND pos.unpaid > pos.tolerance)
            AS overdue_due_date,
+         min(pos.due_date) FILTER (WHERE pos.due_date >= $1::date AND pos.unpaid > 0)
+           AS next_due_date,
          jsonb_strip_nulls(jsonb_build_object(${ageing.join(',\n           ')})) AS ageing
   FROM pos
   GROUP BY pos.account_id
@@ -91,7 +93,7 @@ dd AS MATERIALIZED (
          COALESCE(agg.future_principal, 0) AS future_principal,
          COALESCE(agg.arrears, 0) AS arrears,
          GREATEST(0, COALESCE(pd.paid, 0) - COALESCE(agg.fallen_total, 0)) AS credit,
-         agg.overdue_due_date, d.delinquent_date, COALESCE(agg.ageing, '{}'::jsonb) AS ageing,
+         agg.overdue_due_date, d.delinquent_date, agg.next_due_date, COALESCE(agg.ageing, '{}'::jsonb) AS ageing,
          CASE WHEN agg.overdue_due_date IS NULL THEN 0 ELSE $1::date - agg.overdue_due_date END
            AS past_due_days,
          CASE WHEN d.delinquent_date IS NULL OR d.delinquent_date >= $1::date THEN 0
@@ -113,7 +115,8 @@ dd AS MATERIALIZED (
 SELECT dd.account_id, dd.product, dd.currency,
        GREATEST(0, dd.unpaid_fallen + dd.future_principal - dd.credit)::bigint AS outstanding,
        dd.arrears::bigint AS arrears, dd.credit::bigint AS credit,
-       dd.overdue_due_date, dd.delinquent_date, dd.past_due_days, dd.delinquent_days,
+       dd.overdue_due_date, dd.delinquent_date, dd.next_due_date, dd.past_due_days,
+       dd.delinquent_days,
        ${bucket} AS bucket,
        dd.ageing
 FROM dd

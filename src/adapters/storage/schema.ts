@@ -77,6 +77,7 @@ export interface AccountStatesTable {
   delinquent_days: number;
   bucket: string;
   ageing: Record<string, number>;
+  next_due_date: string | null;
 }
 
 export interface BucketTransitionsTable {

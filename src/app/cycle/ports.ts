@@ -1,11 +1,17 @@
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import type { DayPlanner } from '../strategy/ports.ts';
 
 export interface CycleDayResult {
   asOf: LocalDate;
   accounts: number;
   transitions: number;
   durationMs: number;
+  /** The strategy version in force that day, when one is published. */
+  strategyVersionId: number | null;
+  /** Actions planned (or recorded as skipped) for the day. */
+  actions: number;
+  planMs: number;
 }
 
 export interface CycleRun extends CycleDayResult {
@@ -21,7 +27,12 @@ export interface CycleStore {
    * Recomputes every account's state as of `asOf` and records states, transitions, the
    * portfolio snapshot and the run. Must be called with `asOf` >= the last cycled date.
    */
-  runDay(asOf: LocalDate, policy: LedgerPolicy, startedAt: Date): Promise<CycleDayResult>;
+  runDay(
+    asOf: LocalDate,
+    policy: LedgerPolicy,
+    startedAt: Date,
+    planner?: DayPlanner,
+  ): Promise<CycleDayResult>;
   /** Forgets every cycled date from `from` on and restores the states as of the date before. */
   rewind(from: LocalDate, policy: LedgerPolicy): Promise<void>;
   runs(limit: number): Promise<CycleRun[]>;

@@ -25,7 +25,15 @@ function recordingStore(last: string | null) {
     lastCycled: async () => last,
     runDay: async (asOf) => {
       calls.push(`run ${asOf}`);
-      return { asOf, accounts: 1, transitions: 0, durationMs: 0 };
+      return {
+        asOf,
+        accounts: 1,
+        transitions: 0,
+        durationMs: 0,
+        strategyVersionId: null,
+        actions: 0,
+        planMs: 0,
+      };
     },
     rewind: async (from) => void calls.push(`rewind ${from}`),
     runs: async () => [],

@@ -8,12 +8,15 @@ import { addDays, dateRange, maxDate, type LocalDate } from '../../domain/time/d
 import type { Clock } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
 import type { PolicyStore } from '../policy/ports.ts';
+import type { DayPlanner } from '../strategy/ports.ts';
 import type { CycleDayResult, CycleStore } from './ports.ts';
 
 export interface CycleDeps {
   cycles: CycleStore;
   policies: PolicyStore;
   clock: Clock;
+  /** Plans each day's strategy actions after the delinquency update. */
+  planner?: DayPlanner;
 }
 
 export interface CycleRange {
@@ -41,7 +44,7 @@ export async function runCycles(
   const days = dateRange(range.from, to);
   const results: CycleDayResult[] = [];
   for (const [i, day] of days.entries()) {
-    const r = await deps.cycles.runDay(day, policy, deps.clock.now());
+    const r = await deps.cycles.runDay(day, policy, deps.clock.now(), deps.planner);
     results.push(r);
     onDay?.(r, i, days.length);
   }

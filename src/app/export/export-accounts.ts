@@ -23,6 +23,7 @@ const BASE_COLUMNS = [
   'past_due_days',
   'delinquent_days',
   'bucket',
+  'next_due_date',
 ] as const;
 
 function csvField(v: string | number): string {
@@ -40,6 +41,7 @@ function toJson(r: AccountStateRow) {
     past_due_days: r.pastDueDays,
     delinquent_days: r.delinquentDays,
     bucket: r.bucket,
+    next_due_date: r.nextDueDate,
     ageing: Object.fromEntries(
       Object.entries(r.ageing).map(([k, v]) => [k, formatMinor(v, r.currency)]),
     ),
@@ -75,6 +77,7 @@ export async function exportAccounts(
           j.past_due_days,
           j.delinquent_days,
           j.bucket,
+          j.next_due_date ?? '',
           ...ranges.map((name) => formatMinor(r.ageing[name] ?? 0, r.currency)),
         ];
         text += fields.map(csvField).join(',') + '\n';

@@ -11,6 +11,7 @@ export interface AccountStateRow {
   pastDueDays: number;
   delinquentDays: number;
   bucket: string;
+  nextDueDate: string | null;
   ageing: Record<string, number>;
 }
 

@@ -25,6 +25,8 @@ export interface DelinquencyState {
   credit: number;
   overdueDueDate: LocalDate | null;
   delinquentDate: LocalDate | null;
+  /** The earliest instalment due on or after D that payments so far do not cover. */
+  nextDueDate: LocalDate | null;
   pastDueDays: number;
   delinquentDays: number;
   bucket: string;
@@ -74,8 +76,15 @@ export function delinquencyState(
   let notYetDuePrincipal = 0;
   let unpaidFallenDue = 0;
   let overdue: InstalmentPosition | null = null;
+  let nextDueDate: LocalDate | null = null;
+  let cumulative = 0;
   const ageing: Record<string, number> = {};
   for (const pos of alloc.instalments) {
+    const total = pos.due.fees + pos.due.interest + pos.due.principal;
+    cumulative += total;
+    // What the payments so far leave of it, credit included (the prefix rule).
+    const uncovered = Math.min(total, Math.max(0, cumulative - alloc.paidToDate));
+    if (nextDueDate === null && pos.dueDate >= asOf && uncovered > 0) nextDueDate = pos.dueDate;
     if (!pos.fallenDue) {
       notYetDuePrincipal += pos.due.principal;
       continue;
@@ -105,6 +114,7 @@ export function delinquencyState(
     credit: alloc.credit,
     overdueDueDate,
     delinquentDate,
+    nextDueDate,
     pastDueDays,
     delinquentDays,
     bucket: bucketFor(delinquentDays, p.buckets),

@@ -78,8 +78,11 @@ export function celEnvironment(): Environment {
 
 type CelValue = string | bigint | number | boolean | string[];
 
+/** The facts as CEL values, built once per account and evaluation day. */
+export type CelContext = Readonly<Record<string, Readonly<Record<string, CelValue>>>>;
+
 /** Plain facts to CEL values: integers become BigInt, as CEL's int is 64-bit. */
-export function toCel(facts: AccountFacts): Record<string, Record<string, CelValue>> {
+export function toCel(facts: AccountFacts): CelContext {
   const out: Record<string, Record<string, CelValue>> = {};
   for (const [name, schema] of Object.entries(FACT_SCHEMA)) {
     const src = facts[name as keyof AccountFacts] as Record<string, CelValue>;

@@ -12,7 +12,7 @@
  */
 import { diffDays, type LocalDate } from '../time/date.ts';
 import type { Channel, OnFail } from './document.ts';
-import type { AccountFacts } from './facts.ts';
+import { toCel, type AccountFacts } from './facts.ts';
 import type { CompiledStrategy } from './validate.ts';
 
 export interface Assignment {
@@ -76,7 +76,8 @@ export function planAccount(
 ): PlanResult {
   const exit = exitReason(input.exits);
   if (exit) return { assignment: null, exitReason: exit, entered: false, actions: [] };
-  const segment = strategy.segments.find((s) => s.matches(input.facts));
+  const context = toCel(input.facts);
+  const segment = strategy.segments.find((s) => s.matches(context));
   if (!segment) return { assignment: null, exitReason: 'no_segment', entered: false, actions: [] };
 
   const bucket = input.facts.account.bucket;
@@ -100,7 +101,7 @@ export function planAccount(
   if (day !== null) {
     for (const step of segment.steps) {
       if (step.offset !== day) continue;
-      const skipped = step.skipIf !== null && step.skipIf(input.facts);
+      const skipped = step.skipIf !== null && step.skipIf(context);
       actions.push({
         idempotencyKey: `${version}/${input.accountId}/${segment.id}/${step.id}/${input.today}`,
         accountId: input.accountId,

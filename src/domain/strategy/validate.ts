@@ -14,14 +14,15 @@ import {
   type StepDoc,
   type StrategyDoc,
 } from './document.ts';
-import { celEnvironment, toCel, type AccountFacts } from './facts.ts';
+import { celEnvironment, type CelContext } from './facts.ts';
 
 export interface StrategyError {
   path: string;
   reason: string;
 }
 
-export type Condition = (facts: AccountFacts) => boolean;
+/** A compiled condition over the facts of one account, converted once with `toCel`. */
+export type Condition = (context: CelContext) => boolean;
 
 export interface CompiledStep extends StepDoc {
   priority: number;
@@ -110,7 +111,7 @@ function compileExpression(text: string, path: string, errors: StrategyError[]):
     return null;
   }
   const fn = env.parse(text);
-  return (facts) => fn(toCel(facts)) === true;
+  return (context) => fn(context) === true;
 }
 
 /** Checks a parsed document: schema, uniqueness, step rules, and the expressions. */

@@ -1,0 +1,253 @@
+/**
+ * The strategy step of the daily cycle, inside the cycle's transaction: page through every
+ * account's facts, let the planner (pure, in app/strategy) decide segments and actions, and
+ * write assignments, path events and actions set-wise with COPY. Re-running a day first
+ * restores the strategy state as of the day before, so it plans the same and the idempotency
+ * keys keep actions from being duplicated.
+ */
+import type { DayPlanner, PlanningRow } from '../../app/strategy/ports.ts';
+import { currencyExponent } from '../../domain/money/currency.ts';
+import { diffDays, type LocalDate } from '../../domain/time/date.ts';
+import type { SqlConnection } from './sql-client.ts';
+import { activeStrategyId, versionInForce } from './strategy-store.ts';
+
+const PAGE = 25_000;
+
+export interface PlanStats {
+  strategyVersionId: number | null;
+  actions: number;
+  planMs: number;
+}
+
+/** Forgets path events and untouched actions from `from` on, and rebuilds assignments before it. */
+export async function restoreStrategyState(tx: SqlConnection, from: LocalDate): Promise<void> {
+  const later = await tx.query(
+    `SELECT 1 FROM strategy_path_events WHERE on_date >= $1::date
+     UNION ALL SELECT 1 FROM planned_actions WHERE planned_for >= $1::date LIMIT 1`,
+    [from],
+  );
+  if (later.rows.length === 0) return;
+  await tx.query('DELETE FROM strategy_path_events WHERE on_date >= $1::date', [from]);
+  await tx.query(
+    "DELETE FROM planned_actions WHERE planned_for >= $1::date AND status IN ('planned', 'skipped')",
+    [from],
+  );
+  await tx.query('DELETE FROM strategy_assignments');
+  await tx.query(
+    `INSERT INTO strategy_assignments (account_id, strategy_version_id, segment_id, bucket, entered_on)
+     SELECT account_id, strategy_version_id, segment_id, bucket, on_date FROM (
+       SELECT DISTINCT ON (account_id) * FROM strategy_path_events
+       WHERE on_date < $1::date ORDER BY account_id, on_date DESC) last
+     WHERE segment_id IS NOT NULL`,
+    [from],
+  );
+}
+
+interface FactRow {
+  account_id: number;
+  account_ext: string;
+  product: string;
+  currency: string;
+  bucket: string;
+  delinquent_days: number;
+  past_due_days: number;
+  next_due_date: string | null;
+  outstanding: number;
+  arrears: number;
+  customer_ext: string;
+  language: string;
+  jurisdiction: string;
+  timezone: string;
+  last_paid_on: string | null;
+  bucket_since: string | null;
+  on_hold: boolean;
+  segment_id: string | null;
+  assigned_bucket: string | null;
+  entered_on: string | null;
+}
+
+function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
+  const major = (minor: number) => minor / 10 ** currencyExponent(r.currency);
+  return {
+    accountId: r.account_id,
+    nextDueDate: r.next_due_date,
+    paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
+    onHold: r.on_hold,
+    previous:
+      r.segment_id === null
+        ? null
+        : {
+            segmentId: r.segment_id,
+            bucket: r.assigned_bucket ?? '',
+            enteredOn: r.entered_on ?? day,
+          },
+    facts: {
+      account: {
+        id: r.account_ext,
+        product: r.product,
+        currency: r.currency,
+        bucket: r.bucket,
+        delinquent_days: r.delinquent_days,
+        past_due_days: r.past_due_days,
+        days_to_due: r.next_due_date === null ? -1 : diffDays(r.next_due_date, day),
+        outstanding: major(r.outstanding),
+        arrears: major(r.arrears),
+        days_in_bucket: r.bucket_since === null ? 0 : diffDays(day, r.bucket_since),
+        tags: [],
+      },
+      customer: {
+        id: r.customer_ext,
+        language: r.language,
+        jurisdiction: r.jurisdiction,
+        timezone: r.timezone,
+        tags: [],
+      },
+      // Promises and contacts arrive with the workspace and channels; until then none exist.
+      history: {
+        broken_promises: 0,
+        days_since_payment: r.last_paid_on === null ? -1 : diffDays(day, r.last_paid_on),
+        days_since_contact: -1,
+      },
+      score: { available: false, tier: '', probability: 0 },
+    },
+  };
+}
+
+/**
+ * Plans `day` for every account in `states` (a table of the day's account states) under the
+ * version of the active strategy in force that day.
+ */
+export async function planDay(
+  tx: SqlConnection,
+  day: LocalDate,
+  states: string,
+  planner: DayPlanner,
+): Promise<PlanStats> {
+  const t0 = performance.now();
+  await restoreStrategyState(tx, day);
+  const version = await versionInForce(tx, await activeStrategyId(tx), day);
+  if (!version) return { strategyVersionId: null, actions: 0, planMs: 0 };
+
+  await tx.exec(`
+    CREATE INDEX ON ${states} (account_id);
+    CREATE TEMP TABLE plan_assign (account_id bigint, segment_id text, bucket text,
+      entered_on date) ON COMMIT DROP;
+    CREATE TEMP TABLE plan_events (account_id bigint, segment_id text, bucket text,
+      exit_reason text) ON COMMIT DROP;
+    CREATE TEMP TABLE plan_actions (idempotency_key text, account_id bigint, segment_id text,
+      step_id text, channel text, template text, priority integer, on_fail jsonb, status text,
+      reason text) ON COMMIT DROP;`);
+
+  let after = 0;
+  for (;;) {
+    const page = await tx.query<FactRow>(
+      `SELECT n.account_id, a.external_id AS account_ext, a.product, a.currency, n.bucket,
+              n.delinquent_days, n.past_due_days, n.next_due_date, n.outstanding, n.arrears,
+              c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
+              (SELECT max(p.paid_on) FROM payments p
+                WHERE p.account_id = n.account_id AND p.paid_on <= $1::date) AS last_paid_on,
+              (SELECT max(t.on_date) FROM bucket_transitions t
+                WHERE t.account_id = n.account_id AND t.on_date <= $1::date) AS bucket_since,
+              EXISTS (SELECT 1 FROM holds h WHERE h.account_id = n.account_id
+                AND h.from_date < $1::date AND (h.to_date IS NULL OR h.to_date >= $1::date)) AS on_hold,
+              sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on
+       FROM ${states} n
+       JOIN accounts a ON a.id = n.account_id
+       JOIN customers c ON c.id = a.customer_id
+       LEFT JOIN strategy_assignments sa ON sa.account_id = n.account_id
+       WHERE n.account_id > $2 ORDER BY n.account_id LIMIT $3`,
+      [day, after, PAGE],
+    );
+    if (page.rows.length === 0) break;
+    after = page.rows.at(-1)!.account_id;
+    const outcomes = planner(
+      version,
+      day,
+      page.rows.map((r) => toPlanningRow(r, day)),
+    );
+    const hadPath = new Set(
+      page.rows.filter((r) => r.segment_id !== null).map((r) => r.account_id),
+    );
+    await tx.copyFrom(
+      'plan_assign',
+      ['account_id', 'segment_id', 'bucket', 'entered_on'],
+      outcomes.map((o) => [
+        o.accountId,
+        o.assignment?.segmentId,
+        o.assignment?.bucket,
+        o.assignment?.enteredOn,
+      ]),
+    );
+    await tx.copyFrom(
+      'plan_events',
+      ['account_id', 'segment_id', 'bucket', 'exit_reason'],
+      outcomes
+        .filter((o) => o.entered || (o.assignment === null && hadPath.has(o.accountId)))
+        .map((o) => [o.accountId, o.assignment?.segmentId, o.assignment?.bucket, o.exitReason]),
+    );
+    await tx.copyFrom(
+      'plan_actions',
+      [
+        'idempotency_key',
+        'account_id',
+        'segment_id',
+        'step_id',
+        'channel',
+        'template',
+        'priority',
+        'on_fail',
+        'status',
+        'reason',
+      ],
+      outcomes.flatMap((o) =>
+        o.actions.map((a) => [
+          a.idempotencyKey,
+          o.accountId,
+          a.segmentId,
+          a.stepId,
+          a.channel,
+          a.template,
+          a.priority,
+          JSON.stringify(a.onFail),
+          a.status,
+          a.reason,
+        ]),
+      ),
+    );
+  }
+
+  await tx.query(
+    `DELETE FROM strategy_assignments sa USING plan_assign p
+     WHERE p.account_id = sa.account_id AND p.segment_id IS NULL`,
+  );
+  await tx.query(
+    `INSERT INTO strategy_assignments (account_id, strategy_version_id, segment_id, bucket, entered_on)
+     SELECT account_id, $1, segment_id, bucket, entered_on FROM plan_assign WHERE segment_id IS NOT NULL
+     ON CONFLICT (account_id) DO UPDATE SET strategy_version_id = EXCLUDED.strategy_version_id,
+       segment_id = EXCLUDED.segment_id, bucket = EXCLUDED.bucket, entered_on = EXCLUDED.entered_on
+     WHERE (strategy_assignments.strategy_version_id, strategy_assignments.segment_id,
+            strategy_assignments.bucket, strategy_assignments.entered_on)
+       IS DISTINCT FROM (EXCLUDED.strategy_version_id, EXCLUDED.segment_id, EXCLUDED.bucket,
+            EXCLUDED.entered_on)`,
+    [version.id],
+  );
+  await tx.query(
+    `INSERT INTO strategy_path_events (account_id, on_date, strategy_version_id, segment_id, bucket, exit_reason)
+     SELECT account_id, $1::date, $2, segment_id, bucket, exit_reason FROM plan_events`,
+    [day, version.id],
+  );
+  const inserted = await tx.query(
+    `INSERT INTO planned_actions (idempotency_key, account_id, strategy_version_id, segment_id,
+       step_id, channel, template, priority, on_fail, planned_for, status, reason)
+     SELECT idempotency_key, account_id, $1, segment_id, step_id, channel, template, priority,
+            on_fail, $2::date, status, reason
+     FROM plan_actions
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [version.id, day],
+  );
+  return {
+    strategyVersionId: version.id,
+    actions: inserted.rowCount,
+    planMs: Math.round(performance.now() - t0),
+  };
+}

@@ -1,0 +1,72 @@
+import type { Assignment, ExitReason, PlannedAction } from '../../domain/strategy/plan.ts';
+import type { AccountFacts } from '../../domain/strategy/facts.ts';
+import type { LocalDate } from '../../domain/time/date.ts';
+
+export type VersionStatus = 'draft' | 'published' | 'retired';
+
+export interface StrategyVersion {
+  id: number;
+  strategyId: string;
+  version: number;
+  name: string;
+  source: string;
+  status: VersionStatus;
+  effectiveFrom: LocalDate | null;
+  createdBy: string;
+  createdAt: string;
+  publishedBy: string | null;
+  publishedAt: string | null;
+  publishReason: string | null;
+  retiredAt: string | null;
+}
+
+export interface NewVersion {
+  strategyId: string;
+  name: string;
+  source: string;
+  createdBy: string;
+  /** Set to publish at once. */
+  published?: { by: string; reason: string; effectiveFrom: LocalDate };
+}
+
+export interface StrategyStore {
+  list(strategyId?: string): Promise<StrategyVersion[]>;
+  get(strategyId: string, version: number): Promise<StrategyVersion | null>;
+  byId(id: number): Promise<StrategyVersion | null>;
+  /** Adds the next version number of the strategy. */
+  insert(v: NewVersion): Promise<StrategyVersion>;
+  publishDraft(
+    id: number,
+    by: string,
+    reason: string,
+    effectiveFrom: LocalDate,
+  ): Promise<StrategyVersion>;
+  retire(id: number): Promise<StrategyVersion>;
+  /** The published version of `strategyId` in force on `date`: latest effective date, then version. */
+  inForce(strategyId: string, date: LocalDate): Promise<StrategyVersion | null>;
+}
+
+/** One account's facts for planning, with what the planner needs beyond the expressions. */
+export interface PlanningRow {
+  accountId: number;
+  facts: AccountFacts;
+  nextDueDate: LocalDate | null;
+  previous: Assignment | null;
+  paidUp: boolean;
+  onHold: boolean;
+}
+
+export interface PlanningOutcome {
+  accountId: number;
+  assignment: Assignment | null;
+  exitReason: ExitReason | null;
+  entered: boolean;
+  actions: PlannedAction[];
+}
+
+/** Plans one batch of accounts for a day under a version (pure; called by the cycle). */
+export type DayPlanner = (
+  version: StrategyVersion,
+  day: LocalDate,
+  rows: readonly PlanningRow[],
+) => PlanningOutcome[];
