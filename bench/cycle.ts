@@ -3,15 +3,19 @@
  *
  * Imports a generated portfolio into a fresh database (not timed here: see bench:import), then
  * times the daily cycle: the first day (every account's state is new), the next day (the steady
- * state) and a re-run of that day (idempotent). The floor, in the same run: a bare COPY of the
- * same state rows out of the database and back into a table.
+ * state) and a re-run of that day (idempotent), each with the default strategy's planning
+ * (segments and actions) reported separately. The floor, in the same run: a bare COPY of the
+ * same state rows out of the database and back into a table. `--keep` reuses the portfolio a
+ * previous run imported and only clears the cycle's tables.
  */
 import { importFolder } from '../src/adapters/cli/commands.ts';
 import { Progress } from '../src/adapters/cli/progress.ts';
 import type { Platform } from '../src/adapters/platform.ts';
 import { runCycles } from '../src/app/cycle/run-cycle.ts';
 import { addDays } from '../src/domain/time/date.ts';
-import { AS_OF, args, freshPlatform, portfolioFolder, record, s, timed } from './lib.ts';
+import { readFileSync } from 'node:fs';
+import { publishSource } from '../src/app/strategy/strategies.ts';
+import { AS_OF, args, freshPlatform, keep, portfolioFolder, record, s, timed } from './lib.ts';
 
 const STATE_COLUMNS = [
   'account_id',
@@ -21,6 +25,8 @@ const STATE_COLUMNS = [
   'overdue_due_date',
   'delinquent_date',
   'next_due_date',
+  'last_paid_on',
+  'on_hold',
   'past_due_days',
   'delinquent_days',
   'bucket',
@@ -45,12 +51,37 @@ const { accounts, engines } = args();
 for (const engine of engines) {
   for (const n of accounts) {
     const folder = await portfolioFolder(n);
-    const p = await freshPlatform(engine, `bench_cycle_${n}`);
+    const p = await freshPlatform(engine, `bench_cycle_${n}`, keep);
     try {
       const progress = new Progress();
-      const report = await importFolder(p, folder, { progress });
-      if (report.status !== 'imported') throw new Error(`import ${report.status}`);
-      const deps = { cycles: p.cycles, policies: p.policies, clock: { now: () => new Date() } };
+      const counts = await p.db.query<{ accounts: number; instalments: number; payments: number }>(
+        `SELECT (SELECT count(*) FROM accounts)::bigint AS accounts,
+                (SELECT count(*) FROM instalments)::bigint AS instalments,
+                (SELECT count(*) FROM payments)::bigint AS payments`,
+      );
+      if (counts.rows[0]?.accounts !== n) {
+        const report = await importFolder(p, folder, { progress });
+        if (report.status !== 'imported') throw new Error(`import ${report.status}`);
+      }
+      await p.db.exec(`
+        TRUNCATE planned_actions, strategy_path_events, strategy_assignments, cycle_runs,
+          portfolio_snapshots, bucket_transitions, account_states;
+        DELETE FROM strategy_versions;`);
+      await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
+        by: 'bench',
+        reason: 'benchmark',
+        effectiveFrom: '2000-01-01',
+      });
+      const sizes = await p.db.query<{ instalments: number; payments: number }>(
+        `SELECT (SELECT count(*) FROM instalments)::bigint AS instalments,
+                (SELECT count(*) FROM payments)::bigint AS payments`,
+      );
+      const deps = {
+        cycles: p.cycles,
+        policies: p.policies,
+        clock: { now: () => new Date() },
+        planner: p.planner,
+      };
       const day1 = addDays(AS_OF, -1);
       const [[first], firstSecs] = await timed(() => runCycles(deps, { from: day1, to: day1 }));
       const [[next], nextSecs] = await timed(() => runCycles(deps, { from: AS_OF, to: AS_OF }));
@@ -60,12 +91,16 @@ for (const engine of engines) {
         bench: 'cycle',
         engine,
         accounts: n,
-        instalments: report.files.instalments?.rows,
-        payments: report.files.payments?.rows,
+        instalments: sizes.rows[0]?.instalments,
+        payments: sizes.rows[0]?.payments,
         firstDaySeconds: s(firstSecs),
+        firstDayPlanSeconds: s((first?.planMs ?? 0) / 1000),
         firstDayTransitions: first?.transitions,
+        firstDayActions: first?.actions,
         nextDaySeconds: s(nextSecs),
+        nextDayPlanSeconds: s((next?.planMs ?? 0) / 1000),
         nextDayTransitions: next?.transitions,
+        nextDayActions: next?.actions,
         rerunSameDaySeconds: s(rerunSecs),
         copyOutSeconds: s(floor.out),
         copyInSeconds: s(floor.in),

@@ -16,11 +16,15 @@ export const AS_OF = '2026-06-30';
 
 export type EngineName = 'postgres' | 'pglite';
 
+/** `--keep`: reuse the database a previous run imported (benchmarks of the cycle only). */
+export let keep = false;
+
 export function args(): { accounts: number[]; engines: EngineName[] } {
   const get = (name: string) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
+  keep = process.argv.includes('--keep');
   const accounts = (get('accounts') ?? '100000')
     .split(',')
     .map((s) => Number(s.replaceAll('_', '')));
@@ -41,8 +45,15 @@ export async function portfolioFolder(accounts: number): Promise<string> {
   return dir;
 }
 
-/** A new, empty, migrated database for one benchmark run. */
-export async function freshPlatform(engine: EngineName, name: string): Promise<Platform> {
+/** A new, empty, migrated database for one benchmark run (or the last one's, with `keep`). */
+export async function freshPlatform(
+  engine: EngineName,
+  name: string,
+  keep = false,
+): Promise<Platform> {
+  if (engine === 'postgres' && keep) {
+    return openPlatform({ databaseUrl: PG_URL, dataDir: '', timezone: 'UTC', schema: name });
+  }
   if (engine === 'postgres') {
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
@@ -51,7 +62,7 @@ export async function freshPlatform(engine: EngineName, name: string): Promise<P
     return openPlatform({ databaseUrl: PG_URL, dataDir: '', timezone: 'UTC', schema: name });
   }
   const dir = join(BENCH_DIR, name);
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return openPlatform({ databaseUrl: undefined, dataDir: dir, timezone: 'UTC' });
 }

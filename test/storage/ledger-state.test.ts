@@ -169,6 +169,8 @@ describe(`ledger state query agrees with the domain rules (${ENGINE})`, () => {
           delinquentDays: row.delinquentDays,
           bucket: row.bucket,
           nextDueDate: row.nextDueDate,
+          lastPaidOn: row.lastPaidOn,
+          onHold: row.onHold,
           ageing: row.ageing,
         }).toEqual({
           id: row.accountId,
@@ -178,6 +180,8 @@ describe(`ledger state query agrees with the domain rules (${ENGINE})`, () => {
           delinquentDays: d.delinquentDays,
           bucket: d.bucket,
           nextDueDate: d.nextDueDate,
+          lastPaidOn: d.lastPaidOn,
+          onHold: d.onHold,
           ageing: d.ageing,
         });
       }

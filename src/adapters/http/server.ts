@@ -7,6 +7,7 @@ import type { Platform } from '../platform.ts';
 import { installErrorHandler } from './errors.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { strategyRoutes } from './routes/strategy.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -34,5 +35,6 @@ export async function buildServer(
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
+  await app.register(strategyRoutes(platform), { prefix: '/api' });
   return app;
 }

@@ -17,6 +17,8 @@ const STATE_COLUMNS = [
   'overdue_due_date',
   'delinquent_date',
   'next_due_date',
+  'last_paid_on',
+  'on_hold',
   'past_due_days',
   'delinquent_days',
   'bucket',
@@ -196,11 +198,14 @@ export class SqlStateExporter implements StateExporter {
           delinquent_days: number;
           bucket: string;
           next_due_date: string | null;
+          last_paid_on: string | null;
+          on_hold: boolean;
           ageing: Record<string, number>;
         }>(
           `SELECT s.account_id AS id, a.external_id AS account_id, c.external_id AS customer_id,
                   s.product, s.currency, s.outstanding, s.arrears, s.past_due_days,
-                  s.delinquent_days, s.bucket, s.next_due_date, s.ageing
+                  s.delinquent_days, s.bucket, s.next_due_date, s.last_paid_on,
+                  s.on_hold, s.ageing
            FROM export_states s
            JOIN accounts a ON a.id = s.account_id
            JOIN customers c ON c.id = a.customer_id
@@ -222,6 +227,8 @@ export class SqlStateExporter implements StateExporter {
             delinquentDays: x.delinquent_days,
             bucket: x.bucket,
             nextDueDate: x.next_due_date,
+            lastPaidOn: x.last_paid_on,
+            onHold: x.on_hold,
             ageing: x.ageing,
           })),
         );

@@ -50,7 +50,7 @@ export function ledgerStateSql(policy: LedgerPolicy): string {
   );
   return `
 WITH paid AS MATERIALIZED (
-  SELECT p.account_id, sum(p.amount)::bigint AS paid
+  SELECT p.account_id, sum(p.amount)::bigint AS paid, max(p.paid_on) AS last_paid_on
   FROM payments p WHERE p.paid_on <= $1::date
   GROUP BY p.account_id
 ),
@@ -93,7 +93,8 @@ dd AS MATERIALIZED (
          COALESCE(agg.future_principal, 0) AS future_principal,
          COALESCE(agg.arrears, 0) AS arrears,
          GREATEST(0, COALESCE(pd.paid, 0) - COALESCE(agg.fallen_total, 0)) AS credit,
-         agg.overdue_due_date, d.delinquent_date, agg.next_due_date, COALESCE(agg.ageing, '{}'::jsonb) AS ageing,
+         agg.overdue_due_date, d.delinquent_date, agg.next_due_date, pd.last_paid_on,
+         COALESCE(held.covered @> $1::date, false) AS on_hold, COALESCE(agg.ageing, '{}'::jsonb) AS ageing,
          CASE WHEN agg.overdue_due_date IS NULL THEN 0 ELSE $1::date - agg.overdue_due_date END
            AS past_due_days,
          CASE WHEN d.delinquent_date IS NULL OR d.delinquent_date >= $1::date THEN 0
@@ -115,7 +116,8 @@ dd AS MATERIALIZED (
 SELECT dd.account_id, dd.product, dd.currency,
        GREATEST(0, dd.unpaid_fallen + dd.future_principal - dd.credit)::bigint AS outstanding,
        dd.arrears::bigint AS arrears, dd.credit::bigint AS credit,
-       dd.overdue_due_date, dd.delinquent_date, dd.next_due_date, dd.past_due_days,
+       dd.overdue_due_date, dd.delinquent_date, dd.next_due_date, dd.last_paid_on, dd.on_hold,
+       dd.past_due_days,
        dd.delinquent_days,
        ${bucket} AS bucket,
        dd.ageing

@@ -78,6 +78,8 @@ export interface AccountStatesTable {
   bucket: string;
   ageing: Record<string, number>;
   next_due_date: string | null;
+  last_paid_on: string | null;
+  on_hold: boolean;
 }
 
 export interface BucketTransitionsTable {

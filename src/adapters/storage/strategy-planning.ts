@@ -59,7 +59,6 @@ interface FactRow {
   jurisdiction: string;
   timezone: string;
   last_paid_on: string | null;
-  bucket_since: string | null;
   on_hold: boolean;
   segment_id: string | null;
   assigned_bucket: string | null;
@@ -92,7 +91,6 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
         days_to_due: r.next_due_date === null ? -1 : diffDays(r.next_due_date, day),
         outstanding: major(r.outstanding),
         arrears: major(r.arrears),
-        days_in_bucket: r.bucket_since === null ? 0 : diffDays(day, r.bucket_since),
         tags: [],
       },
       customer: {
@@ -130,6 +128,7 @@ export async function planDay(
 
   await tx.exec(`
     CREATE INDEX ON ${states} (account_id);
+    ANALYZE ${states};
     CREATE TEMP TABLE plan_assign (account_id bigint, segment_id text, bucket text,
       entered_on date) ON COMMIT DROP;
     CREATE TEMP TABLE plan_events (account_id bigint, segment_id text, bucket text,
@@ -144,19 +143,13 @@ export async function planDay(
       `SELECT n.account_id, a.external_id AS account_ext, a.product, a.currency, n.bucket,
               n.delinquent_days, n.past_due_days, n.next_due_date, n.outstanding, n.arrears,
               c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
-              (SELECT max(p.paid_on) FROM payments p
-                WHERE p.account_id = n.account_id AND p.paid_on <= $1::date) AS last_paid_on,
-              (SELECT max(t.on_date) FROM bucket_transitions t
-                WHERE t.account_id = n.account_id AND t.on_date <= $1::date) AS bucket_since,
-              EXISTS (SELECT 1 FROM holds h WHERE h.account_id = n.account_id
-                AND h.from_date < $1::date AND (h.to_date IS NULL OR h.to_date >= $1::date)) AS on_hold,
-              sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on
+              n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
        LEFT JOIN strategy_assignments sa ON sa.account_id = n.account_id
-       WHERE n.account_id > $2 ORDER BY n.account_id LIMIT $3`,
-      [day, after, PAGE],
+       WHERE n.account_id > $1 ORDER BY n.account_id LIMIT $2`,
+      [after, PAGE],
     );
     if (page.rows.length === 0) break;
     after = page.rows.at(-1)!.account_id;

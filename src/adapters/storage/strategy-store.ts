@@ -1,5 +1,7 @@
 /** Strategy versions: drafts, published versions with effective dates, retired ones. */
 import type {
+  ActionFilter,
+  ActionView,
   NewVersion,
   StrategyStore,
   StrategyVersion,
@@ -65,6 +67,52 @@ export async function activeStrategyId(q: SqlConnection): Promise<string> {
 
 export class SqlStrategyStore implements StrategyStore {
   constructor(private readonly db: Database) {}
+
+  async actions(
+    filter: ActionFilter,
+    after: number | undefined,
+    limit: number,
+  ): Promise<ActionView[]> {
+    const r = await this.db.query<{
+      id: number;
+      idempotency_key: string;
+      account: string;
+      planned_for: string;
+      strategy_version_id: number;
+      segment_id: string;
+      step_id: string;
+      channel: string;
+      template: string;
+      priority: number;
+      on_fail: unknown;
+      status: string;
+      reason: string | null;
+    }>(
+      `SELECT pa.*, a.external_id AS account FROM planned_actions pa
+       JOIN accounts a ON a.id = pa.account_id
+       WHERE ($1::text IS NULL OR a.external_id = $1)
+         AND ($2::date IS NULL OR pa.planned_for = $2)
+         AND ($3::text IS NULL OR pa.channel = $3)
+         AND ($4::bigint IS NULL OR pa.id < $4)
+       ORDER BY pa.id DESC LIMIT $5`,
+      [filter.accountId ?? null, filter.date ?? null, filter.channel ?? null, after ?? null, limit],
+    );
+    return r.rows.map((x) => ({
+      id: x.id,
+      idempotencyKey: x.idempotency_key,
+      accountId: x.account,
+      plannedFor: x.planned_for,
+      strategyVersionId: x.strategy_version_id,
+      segmentId: x.segment_id,
+      stepId: x.step_id,
+      channel: x.channel,
+      template: x.template,
+      priority: x.priority,
+      onFail: x.on_fail,
+      status: x.status,
+      reason: x.reason,
+    }));
+  }
 
   async list(strategyId?: string): Promise<StrategyVersion[]> {
     const r = await this.db.query<Row>(

@@ -12,6 +12,8 @@ export interface AccountStateRow {
   delinquentDays: number;
   bucket: string;
   nextDueDate: string | null;
+  lastPaidOn: string | null;
+  onHold: boolean;
   ageing: Record<string, number>;
 }
 

@@ -29,7 +29,31 @@ export interface NewVersion {
   published?: { by: string; reason: string; effectiveFrom: LocalDate };
 }
 
+export interface ActionView {
+  id: number;
+  idempotencyKey: string;
+  accountId: string;
+  plannedFor: LocalDate;
+  strategyVersionId: number;
+  segmentId: string;
+  stepId: string;
+  channel: string;
+  template: string;
+  priority: number;
+  onFail: unknown;
+  status: string;
+  reason: string | null;
+}
+
+export interface ActionFilter {
+  accountId?: string | undefined;
+  date?: LocalDate | undefined;
+  channel?: string | undefined;
+}
+
 export interface StrategyStore {
+  /** Planned actions, newest day first then id; `after` is the last id of the previous page. */
+  actions(filter: ActionFilter, after: number | undefined, limit: number): Promise<ActionView[]>;
   list(strategyId?: string): Promise<StrategyVersion[]>;
   get(strategyId: string, version: number): Promise<StrategyVersion | null>;
   byId(id: number): Promise<StrategyVersion | null>;

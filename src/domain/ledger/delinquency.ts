@@ -27,6 +27,10 @@ export interface DelinquencyState {
   delinquentDate: LocalDate | null;
   /** The earliest instalment due on or after D that payments so far do not cover. */
   nextDueDate: LocalDate | null;
+  /** The latest payment on or before D. */
+  lastPaidOn: LocalDate | null;
+  /** True when a hold covers D itself. */
+  onHold: boolean;
   pastDueDays: number;
   delinquentDays: number;
   bucket: string;
@@ -115,6 +119,11 @@ export function delinquencyState(
     overdueDueDate,
     delinquentDate,
     nextDueDate,
+    lastPaidOn: ledger.payments.reduce<LocalDate | null>(
+      (last, p) => (p.paidOn <= asOf && (last === null || p.paidOn > last) ? p.paidOn : last),
+      null,
+    ),
+    onHold: heldDays(ledger.holds, addDays(asOf, -1), asOf) === 1,
     pastDueDays,
     delinquentDays,
     bucket: bucketFor(delinquentDays, p.buckets),

@@ -17,8 +17,6 @@ export interface AccountFacts {
     days_to_due: number;
     outstanding: number;
     arrears: number;
-    /** Days since the account entered its current bucket. */
-    days_in_bucket: number;
     tags: string[];
   };
   customer: {
@@ -54,7 +52,6 @@ export const FACT_SCHEMA = {
     days_to_due: 'int',
     outstanding: 'double',
     arrears: 'double',
-    days_in_bucket: 'int',
     tags: 'list<string>',
   },
   customer: {

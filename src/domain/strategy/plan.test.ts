@@ -57,7 +57,6 @@ function facts(
       days_to_due: over.daysToDue ?? -1,
       outstanding: 100,
       arrears: 0,
-      days_in_bucket: 0,
       tags: [],
     },
     customer: {

@@ -1,6 +1,9 @@
 -- Strategies: versioned documents, each account's segment, and the actions planned each day.
 
-ALTER TABLE account_states ADD COLUMN next_due_date date;
+ALTER TABLE account_states
+  ADD COLUMN next_due_date date,
+  ADD COLUMN last_paid_on date,
+  ADD COLUMN on_hold boolean NOT NULL DEFAULT false;
 
 CREATE TABLE strategy_versions (
   id              bigserial PRIMARY KEY,
