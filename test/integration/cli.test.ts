@@ -1,6 +1,6 @@
 /** The `recoup` command as a user runs it: exit codes, reports and output formats. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,51 @@ describe(`recoup CLI (${ENGINE})`, () => {
     expect(r.out).toContain('nothing was written');
     const skip = recoup('import', folder, '--skip-bad');
     expect(skip.code).toBe(2);
+  });
+
+  it('validates, publishes, lists, diffs and draws strategies', () => {
+    expect(recoup('strategy', 'validate', 'strategies/default.yaml').out).toMatch(
+      /valid \(7 segments/,
+    );
+    const bad = join(dataDir, 'bad.yaml');
+    writeFileSync(
+      bad,
+      readFileSync('strategies/default.yaml', 'utf8').replace('channel: agency', 'channel: fax'),
+    );
+    const invalid = recoup('strategy', 'validate', bad);
+    expect(invalid.code).toBe(1);
+    expect(invalid.out).toMatch(/segments\[5\]\.steps\[0\]\.channel: unknown channel "fax"/);
+    const pub = recoup(
+      'strategy',
+      'publish',
+      'strategies/default.yaml',
+      '--by',
+      'Mia',
+      '--reason',
+      'launch',
+      '--effective',
+      '2026-05-01',
+    );
+    expect(pub.code, pub.err).toBe(0);
+    expect(pub.out).toMatch(/default v1 .*published, effective 2026-05-01.* by Mia: launch/);
+    expect(
+      recoup(
+        'strategy',
+        'publish',
+        '--strategy',
+        'default',
+        '--version',
+        '1',
+        '--by',
+        'Mia',
+        '--reason',
+        'again',
+      ).out,
+    ).toMatch(/default v2/);
+    expect(recoup('strategy', 'list').out).toMatch(/default v2/);
+    expect(recoup('strategy', 'diff', 'default', '1', '2').out.trim()).toBe('no differences');
+    expect(recoup('strategy', 'diagram', 'default', '2').out).toMatch(/^flowchart TD/);
+    expect(recoup('strategy', 'publish', bad, '--by', 'Mia', '--reason', 'x').code).toBe(1);
   });
 
   it('refuses bad arguments and bad configuration', () => {
