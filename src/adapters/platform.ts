@@ -8,7 +8,8 @@ import type { StateExporter } from '../app/export/ports.ts';
 import type { ImportStore } from '../app/import/ports.ts';
 import type { LedgerStore } from '../app/ledger/ports.ts';
 import type { PolicyStore } from '../app/policy/ports.ts';
-import type { DayPlanner, StrategyStore } from '../app/strategy/ports.ts';
+import type { DayPlanner, ReviewStore, StrategyStore } from '../app/strategy/ports.ts';
+import { SqlReviewStore } from './storage/review-store.ts';
 import { createDayPlanner } from '../app/strategy/strategies.ts';
 import { SqlStrategyStore } from './storage/strategy-store.ts';
 import { localDateOf } from '../domain/time/zone.ts';
@@ -33,6 +34,7 @@ export interface Platform {
   imports: ImportStore;
   exporter: StateExporter;
   strategies: StrategyStore;
+  reviews: ReviewStore;
   planner: DayPlanner;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
@@ -50,6 +52,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     imports: new SqlImportStore(db),
     exporter: new SqlStateExporter(db),
     strategies: new SqlStrategyStore(db),
+    reviews: new SqlReviewStore(db),
     planner: createDayPlanner(),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),

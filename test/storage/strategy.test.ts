@@ -12,6 +12,7 @@ import {
   retireVersion,
   saveDraft,
 } from '../../src/app/strategy/strategies.ts';
+import { reviewStrategy } from '../../src/app/strategy/review.ts';
 import { csv, folderWith } from '../support/files.ts';
 import { ENGINE, fixedClock, openTestPlatform } from '../support/platform.ts';
 
@@ -188,6 +189,30 @@ describe(`strategies (${ENGINE})`, () => {
       { account: 'A3', on_date: '2026-03-13', exit_reason: 'hold' },
     ]);
     expect((await actions())[0]!.key).toBe('default@1/A1/soon/reminder/2026-03-08');
+  });
+
+  it('reviews a version: entries, cures, collections, actions, responses, costs, idle steps', async () => {
+    const [review] = await reviewStrategy(p, 'default', '2026-03-01', '2026-03-31');
+    expect(review).toMatchObject({ version: 1, responseWindowDays: 7 });
+    const soon = review!.segments.find((s) => s.segmentId === 'soon')!;
+    // All three enter "soon" on 03-07 (3 days before due); A2's payment on 03-09 ends its stay.
+    expect(soon).toMatchObject({ entered: 3, cured: 0, collected: { USD: 10000 } });
+    expect(soon.steps).toEqual([
+      expect.objectContaining({
+        stepId: 'reminder',
+        planned: 3,
+        responders: 1,
+        cost: 15,
+        flag: null,
+      }),
+    ]);
+    const m1 = review!.segments.find((s) => s.segmentId === 'm1')!;
+    expect(m1).toMatchObject({ entered: 2, cured: 0, collected: {} });
+    expect(m1.steps.map((s) => [s.stepId, s.planned, s.flag])).toEqual([
+      ['call', 1, 'moved nothing: none of 1 accounts paid within 7 days'],
+      ['notice', 2, 'moved nothing: none of 2 accounts paid within 7 days'],
+    ]);
+    expect(review!.costByChannel).toEqual({ sms: 25, phone: 150 });
   });
 
   it('re-running a day or replaying from an earlier day plans the same, with no duplicates', async () => {

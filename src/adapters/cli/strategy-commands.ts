@@ -12,6 +12,9 @@ import {
   versionOrThrow,
 } from '../../app/strategy/strategies.ts';
 import type { StrategyVersion } from '../../app/strategy/ports.ts';
+import { reviewStrategy } from '../../app/strategy/review.ts';
+import type { Review } from '../../domain/review/review.ts';
+import { formatMinor } from '../../domain/money/currency.ts';
 import { strategyDiagram } from '../../domain/strategy/diagram.ts';
 import { formatDiff } from '../../domain/strategy/diff.ts';
 import { parseStrategy } from '../../domain/strategy/validate.ts';
@@ -147,6 +150,24 @@ export function registerStrategyCommands(
       }),
     );
 
+  st.command('review')
+    .description(
+      'per version, segment and step: entries, cures, collections, actions, costs, idle steps',
+    )
+    .requiredOption('--from <date>', 'first day', dateArg)
+    .requiredOption('--to <date>', 'last day', dateArg)
+    .option('--strategy <id>', 'the strategy', 'default')
+    .option('--json', 'print the review as JSON')
+    .action((o: { from: LocalDate; to: LocalDate; strategy: string; json?: boolean }) =>
+      withPlatform(async (p) => {
+        const reviews = await reviewStrategy(p, o.strategy, o.from, o.to);
+        if (o.json) out(JSON.stringify(reviews, null, 2));
+        else if (reviews.length === 0)
+          out(`no activity of ${o.strategy} between ${o.from} and ${o.to}`);
+        else for (const r of reviews) out(formatReview(o.strategy, r));
+      }),
+    );
+
   st.command('diagram <fileOrStrategy> [version]')
     .description('the strategy as a Mermaid flow chart, from a file or a stored version')
     .action(async (target: string, v: string | undefined) => {
@@ -156,4 +177,31 @@ export function registerStrategyCommands(
       }
       await withPlatform(async (p) => out(await diagramOf(p.strategies, target, versionArg(v))));
     });
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+const amounts = (m: Record<string, number>) =>
+  Object.entries(m)
+    .map(([c, v]) => `${formatMinor(v, c)} ${c}`)
+    .join(', ') || '-';
+
+function formatReview(strategyId: string, r: Review): string {
+  const lines = [
+    `${strategyId} v${r.version}, ${r.from} to ${r.to} (responses within ${r.responseWindowDays} days; costs in ${r.costCurrency})`,
+  ];
+  for (const s of r.segments) {
+    lines.push(
+      `  ${s.segmentId}: ${s.entered} entered, ${s.cured} cured (${pct(s.cureRate)}), collected ${amounts(s.collected)}, cost ${formatMinor(s.cost, r.costCurrency)}`,
+    );
+    for (const st of s.steps) {
+      lines.push(
+        `    ${st.stepId} (${st.channel}): ${st.planned} planned, ${st.skipped} skipped, ${st.responders} paid after (${pct(st.responseRate)}), collected ${amounts(st.collected)}, cost ${formatMinor(st.cost, r.costCurrency)}${st.flag ? `  ⚠ ${st.flag}` : ''}`,
+      );
+    }
+  }
+  const byChannel = Object.entries(r.costByChannel).map(
+    ([c, v]) => `${c} ${formatMinor(v, r.costCurrency)}`,
+  );
+  lines.push(`  cost by channel: ${byChannel.join(', ') || '-'}`);
+  return lines.join('\n');
 }

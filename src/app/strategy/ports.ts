@@ -1,5 +1,6 @@
 import type { Assignment, ExitReason, PlannedAction } from '../../domain/strategy/plan.ts';
 import type { AccountFacts } from '../../domain/strategy/facts.ts';
+import type { SegmentCounts, StepCounts } from '../../domain/review/review.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 
 export type VersionStatus = 'draft' | 'published' | 'retired';
@@ -94,3 +95,21 @@ export type DayPlanner = (
   day: LocalDate,
   rows: readonly PlanningRow[],
 ) => PlanningOutcome[];
+
+export interface ReviewStore {
+  /** Versions of the strategy with entries or actions between the dates. */
+  activeVersions(strategyId: string, from: LocalDate, to: LocalDate): Promise<number[]>;
+  segmentCounts(
+    versionId: number,
+    from: LocalDate,
+    to: LocalDate,
+    cureBuckets: readonly { product: string; bucket: string }[],
+  ): Promise<SegmentCounts[]>;
+  stepCounts(
+    versionId: number,
+    from: LocalDate,
+    to: LocalDate,
+    windowDays: number,
+  ): Promise<StepCounts[]>;
+  channelCosts(): Promise<Record<string, number> | null>;
+}

@@ -13,6 +13,7 @@ import {
   versionOrThrow,
 } from '../../../app/strategy/strategies.ts';
 import { CHANNELS } from '../../../domain/strategy/document.ts';
+import { reviewStrategy } from '../../../app/strategy/review.ts';
 import { parseStrategy } from '../../../domain/strategy/validate.ts';
 import type { Platform } from '../../platform.ts';
 import { DateString, ErrorBody, Nullable } from '../schemas.ts';
@@ -46,6 +47,42 @@ const Publish = Type.Object(
   },
   { additionalProperties: false },
 );
+const Money = Type.Record(Type.String(), Type.Integer(), {
+  description: 'minor units per currency',
+});
+const ReviewSchema = Type.Object({
+  versionId: Type.Integer(),
+  version: Type.Integer(),
+  from: DateString,
+  to: DateString,
+  responseWindowDays: Type.Integer(),
+  costCurrency: Type.String(),
+  costByChannel: Type.Record(Type.String(), Type.Integer()),
+  segments: Type.Array(
+    Type.Object({
+      segmentId: Type.String(),
+      entered: Type.Integer(),
+      cured: Type.Integer(),
+      cureRate: Nullable(Type.Number()),
+      collected: Money,
+      cost: Type.Integer(),
+      steps: Type.Array(
+        Type.Object({
+          segmentId: Type.String(),
+          stepId: Type.String(),
+          channel: Type.String(),
+          planned: Type.Integer(),
+          skipped: Type.Integer(),
+          responders: Type.Integer(),
+          responseRate: Nullable(Type.Number()),
+          collected: Money,
+          cost: Type.Integer(),
+          flag: Nullable(Type.String()),
+        }),
+      ),
+    }),
+  ),
+});
 const Params = Type.Object({ strategyId: Type.String(), version: Type.Integer({ minimum: 1 }) });
 
 const summary = ({ source: _s, ...v }: StrategyVersion) => v;
@@ -189,6 +226,22 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
       },
       async (req) =>
         diffVersions(p.strategies, req.params.strategyId, req.query.from, req.query.to),
+    );
+
+    app.get(
+      '/strategies/:strategyId/review',
+      {
+        schema: {
+          tags: ['strategies'],
+          summary:
+            'Periodic review: per version, segment and step, entries, cures, amounts collected, ' +
+            'actions, responses, cost by channel, and the steps that moved nothing',
+          params: Type.Object({ strategyId: Type.String() }),
+          querystring: Type.Object({ from: DateString, to: DateString }),
+          response: { 200: Type.Array(ReviewSchema), 400: ErrorBody },
+        },
+      },
+      async (req) => reviewStrategy(p, req.params.strategyId, req.query.from, req.query.to),
     );
 
     app.get(
