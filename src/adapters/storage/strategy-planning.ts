@@ -5,11 +5,11 @@
  * restores the strategy state as of the day before, so it plans the same and the idempotency
  * keys keep actions from being duplicated.
  */
-import type { DayPlanner, PlanningRow } from '../../app/strategy/ports.ts';
+import type { DayPlanner, PlanningRow, RunningExperiment } from '../../app/strategy/ports.ts';
 import { currencyExponent } from '../../domain/money/currency.ts';
 import { diffDays, type LocalDate } from '../../domain/time/date.ts';
 import type { SqlConnection } from './sql-client.ts';
-import { activeStrategyId, versionInForce } from './strategy-store.ts';
+import { activeStrategyId, versionInForce, versionRow } from './strategy-store.ts';
 
 const PAGE = 25_000;
 
@@ -23,11 +23,13 @@ export interface PlanStats {
 export async function restoreStrategyState(tx: SqlConnection, from: LocalDate): Promise<void> {
   const later = await tx.query(
     `SELECT 1 FROM strategy_path_events WHERE on_date >= $1::date
-     UNION ALL SELECT 1 FROM planned_actions WHERE planned_for >= $1::date LIMIT 1`,
+     UNION ALL SELECT 1 FROM planned_actions WHERE planned_for >= $1::date
+     UNION ALL SELECT 1 FROM experiment_assignments WHERE assigned_on >= $1::date LIMIT 1`,
     [from],
   );
   if (later.rows.length === 0) return;
   await tx.query('DELETE FROM strategy_path_events WHERE on_date >= $1::date', [from]);
+  await tx.query('DELETE FROM experiment_assignments WHERE assigned_on >= $1::date', [from]);
   await tx.query(
     "DELETE FROM planned_actions WHERE planned_for >= $1::date AND status IN ('planned', 'skipped')",
     [from],
@@ -63,6 +65,8 @@ interface FactRow {
   segment_id: string | null;
   assigned_bucket: string | null;
   entered_on: string | null;
+  experiment_id: string | null;
+  arm: string | null;
 }
 
 function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
@@ -71,6 +75,7 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
     accountId: r.account_id,
     nextDueDate: r.next_due_date,
     paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
+    arm: r.experiment_id === null ? null : { experimentId: r.experiment_id, arm: r.arm ?? '' },
     onHold: r.on_hold,
     previous:
       r.segment_id === null
@@ -111,6 +116,32 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
   };
 }
 
+/** The experiments running on `day`, with their arms' versions, in the order they claim accounts. */
+async function runningExperiments(tx: SqlConnection, day: LocalDate): Promise<RunningExperiment[]> {
+  const r = await tx.query<{
+    id: string;
+    population: string;
+    arms: { name: string; strategyId: string; version: number; share: number }[];
+  }>(
+    `SELECT id, population, arms FROM experiments
+     WHERE status = 'running' AND starts_on <= $1::date AND (ends_on IS NULL OR ends_on >= $1::date)
+     ORDER BY starts_on, id`,
+    [day],
+  );
+  const out: RunningExperiment[] = [];
+  for (const e of r.rows) {
+    const arms = [];
+    for (const a of e.arms) {
+      const version = await versionRow(tx, a.strategyId, a.version);
+      if (!version)
+        throw new Error(`experiment ${e.id}: ${a.strategyId} v${a.version} does not exist`);
+      arms.push({ name: a.name, share: a.share, version });
+    }
+    out.push({ id: e.id, population: e.population, arms });
+  }
+  return out;
+}
+
 /**
  * Plans `day` for every account in `states` (a table of the day's account states) under the
  * version of the active strategy in force that day.
@@ -123,19 +154,23 @@ export async function planDay(
 ): Promise<PlanStats> {
   const t0 = performance.now();
   await restoreStrategyState(tx, day);
-  const version = await versionInForce(tx, await activeStrategyId(tx), day);
-  if (!version) return { strategyVersionId: null, actions: 0, planMs: 0 };
+  const inForce = await versionInForce(tx, await activeStrategyId(tx), day);
+  const experiments = await runningExperiments(tx, day);
+  if (!inForce && experiments.length === 0)
+    return { strategyVersionId: null, actions: 0, planMs: 0 };
+  const running = experiments.map((e) => e.id);
 
   await tx.exec(`
     CREATE INDEX ON ${states} (account_id);
     ANALYZE ${states};
-    CREATE TEMP TABLE plan_assign (account_id bigint, segment_id text, bucket text,
-      entered_on date) ON COMMIT DROP;
-    CREATE TEMP TABLE plan_events (account_id bigint, segment_id text, bucket text,
-      exit_reason text) ON COMMIT DROP;
-    CREATE TEMP TABLE plan_actions (idempotency_key text, account_id bigint, segment_id text,
-      step_id text, channel text, template text, priority integer, on_fail jsonb, status text,
-      reason text) ON COMMIT DROP;`);
+    CREATE TEMP TABLE plan_assign (account_id bigint, version_id bigint, segment_id text,
+      bucket text, entered_on date) ON COMMIT DROP;
+    CREATE TEMP TABLE plan_events (account_id bigint, version_id bigint, segment_id text,
+      bucket text, exit_reason text) ON COMMIT DROP;
+    CREATE TEMP TABLE plan_actions (idempotency_key text, account_id bigint, version_id bigint,
+      segment_id text, step_id text, channel text, template text, priority integer,
+      on_fail jsonb, status text, reason text) ON COMMIT DROP;
+    CREATE TEMP TABLE plan_arms (experiment_id text, account_id bigint, arm text) ON COMMIT DROP;`);
 
   let after = 0;
   for (;;) {
@@ -143,19 +178,23 @@ export async function planDay(
       `SELECT n.account_id, a.external_id AS account_ext, a.product, a.currency, n.bucket,
               n.delinquent_days, n.past_due_days, n.next_due_date, n.outstanding, n.arrears,
               c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
-              n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on
+              n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on,
+              ea.experiment_id, ea.arm
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
        LEFT JOIN strategy_assignments sa ON sa.account_id = n.account_id
+       LEFT JOIN LATERAL (
+         SELECT x.experiment_id, x.arm FROM experiment_assignments x
+         WHERE x.account_id = n.account_id AND x.experiment_id = ANY($3::text[])
+         LIMIT 1) ea ON true
        WHERE n.account_id > $1 ORDER BY n.account_id LIMIT $2`,
-      [after, PAGE],
+      [after, PAGE, running],
     );
     if (page.rows.length === 0) break;
     after = page.rows.at(-1)!.account_id;
     const outcomes = planner(
-      version,
-      day,
+      { day, inForce, experiments },
       page.rows.map((r) => toPlanningRow(r, day)),
     );
     const hadPath = new Set(
@@ -163,9 +202,10 @@ export async function planDay(
     );
     await tx.copyFrom(
       'plan_assign',
-      ['account_id', 'segment_id', 'bucket', 'entered_on'],
+      ['account_id', 'version_id', 'segment_id', 'bucket', 'entered_on'],
       outcomes.map((o) => [
         o.accountId,
+        o.versionId,
         o.assignment?.segmentId,
         o.assignment?.bucket,
         o.assignment?.enteredOn,
@@ -173,16 +213,34 @@ export async function planDay(
     );
     await tx.copyFrom(
       'plan_events',
-      ['account_id', 'segment_id', 'bucket', 'exit_reason'],
+      ['account_id', 'version_id', 'segment_id', 'bucket', 'exit_reason'],
       outcomes
-        .filter((o) => o.entered || (o.assignment === null && hadPath.has(o.accountId)))
-        .map((o) => [o.accountId, o.assignment?.segmentId, o.assignment?.bucket, o.exitReason]),
+        .filter(
+          (o) =>
+            o.versionId !== null &&
+            (o.entered || (o.assignment === null && hadPath.has(o.accountId))),
+        )
+        .map((o) => [
+          o.accountId,
+          o.versionId,
+          o.assignment?.segmentId,
+          o.assignment?.bucket,
+          o.exitReason,
+        ]),
+    );
+    await tx.copyFrom(
+      'plan_arms',
+      ['experiment_id', 'account_id', 'arm'],
+      outcomes
+        .filter((o) => o.newArm)
+        .map((o) => [o.newArm!.experimentId, o.accountId, o.newArm!.arm]),
     );
     await tx.copyFrom(
       'plan_actions',
       [
         'idempotency_key',
         'account_id',
+        'version_id',
         'segment_id',
         'step_id',
         'channel',
@@ -196,6 +254,7 @@ export async function planDay(
         o.actions.map((a) => [
           a.idempotencyKey,
           o.accountId,
+          o.versionId,
           a.segmentId,
           a.stepId,
           a.channel,
@@ -210,36 +269,42 @@ export async function planDay(
   }
 
   await tx.query(
+    `INSERT INTO experiment_assignments (experiment_id, account_id, arm, assigned_on)
+     SELECT experiment_id, account_id, arm, $1::date FROM plan_arms
+     ON CONFLICT (experiment_id, account_id) DO NOTHING`,
+    [day],
+  );
+  await tx.query(
     `DELETE FROM strategy_assignments sa USING plan_assign p
      WHERE p.account_id = sa.account_id AND p.segment_id IS NULL`,
   );
   await tx.query(
     `INSERT INTO strategy_assignments (account_id, strategy_version_id, segment_id, bucket, entered_on)
-     SELECT account_id, $1, segment_id, bucket, entered_on FROM plan_assign WHERE segment_id IS NOT NULL
+     SELECT account_id, version_id, segment_id, bucket, entered_on FROM plan_assign
+     WHERE segment_id IS NOT NULL
      ON CONFLICT (account_id) DO UPDATE SET strategy_version_id = EXCLUDED.strategy_version_id,
        segment_id = EXCLUDED.segment_id, bucket = EXCLUDED.bucket, entered_on = EXCLUDED.entered_on
      WHERE (strategy_assignments.strategy_version_id, strategy_assignments.segment_id,
             strategy_assignments.bucket, strategy_assignments.entered_on)
        IS DISTINCT FROM (EXCLUDED.strategy_version_id, EXCLUDED.segment_id, EXCLUDED.bucket,
             EXCLUDED.entered_on)`,
-    [version.id],
   );
   await tx.query(
     `INSERT INTO strategy_path_events (account_id, on_date, strategy_version_id, segment_id, bucket, exit_reason)
-     SELECT account_id, $1::date, $2, segment_id, bucket, exit_reason FROM plan_events`,
-    [day, version.id],
+     SELECT account_id, $1::date, version_id, segment_id, bucket, exit_reason FROM plan_events`,
+    [day],
   );
   const inserted = await tx.query(
     `INSERT INTO planned_actions (idempotency_key, account_id, strategy_version_id, segment_id,
        step_id, channel, template, priority, on_fail, planned_for, status, reason)
-     SELECT idempotency_key, account_id, $1, segment_id, step_id, channel, template, priority,
-            on_fail, $2::date, status, reason
+     SELECT idempotency_key, account_id, version_id, segment_id, step_id, channel, template,
+            priority, on_fail, $1::date, status, reason
      FROM plan_actions
      ON CONFLICT (idempotency_key) DO NOTHING`,
-    [version.id, day],
+    [day],
   );
   return {
-    strategyVersionId: version.id,
+    strategyVersionId: inForce?.id ?? null,
     actions: inserted.rowCount,
     planMs: Math.round(performance.now() - t0),
   };

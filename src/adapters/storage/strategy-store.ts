@@ -58,6 +58,18 @@ export async function versionInForce(
   return r.rows[0] ? toVersion(r.rows[0]) : null;
 }
 
+export async function versionRow(
+  q: SqlConnection,
+  strategyId: string,
+  version: number,
+): Promise<StrategyVersion | null> {
+  const r = await q.query<Row>(
+    'SELECT * FROM strategy_versions WHERE strategy_id = $1 AND version = $2',
+    [strategyId, version],
+  );
+  return r.rows[0] ? toVersion(r.rows[0]) : null;
+}
+
 export async function activeStrategyId(q: SqlConnection): Promise<string> {
   const r = await q.query<{ value: string }>(
     "SELECT value FROM settings WHERE key = 'strategy.active'",
@@ -123,12 +135,8 @@ export class SqlStrategyStore implements StrategyStore {
     return r.rows.map(toVersion);
   }
 
-  async get(strategyId: string, version: number): Promise<StrategyVersion | null> {
-    const r = await this.db.query<Row>(
-      'SELECT * FROM strategy_versions WHERE strategy_id = $1 AND version = $2',
-      [strategyId, version],
-    );
-    return r.rows[0] ? toVersion(r.rows[0]) : null;
+  get(strategyId: string, version: number): Promise<StrategyVersion | null> {
+    return versionRow(this.db, strategyId, version);
   }
 
   async byId(id: number): Promise<StrategyVersion | null> {

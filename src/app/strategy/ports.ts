@@ -79,20 +79,44 @@ export interface PlanningRow {
   previous: Assignment | null;
   paidUp: boolean;
   onHold: boolean;
+  /** The account's arm in a running experiment, once assigned. */
+  arm: ArmAssignment | null;
+}
+
+export interface ArmAssignment {
+  experimentId: string;
+  arm: string;
+}
+
+export interface RunningExperiment {
+  id: string;
+  population: string;
+  arms: { name: string; share: number; version: StrategyVersion }[];
+}
+
+export interface PlanDayContext {
+  day: LocalDate;
+  /** The version in force for accounts outside experiments; null when none is published. */
+  inForce: StrategyVersion | null;
+  /** Running experiments, in the order they claim accounts. */
+  experiments: readonly RunningExperiment[];
 }
 
 export interface PlanningOutcome {
   accountId: number;
+  /** The version that planned the account; null when no version applies. */
+  versionId: number | null;
+  /** Set when the account was assigned to an experiment's arm today. */
+  newArm: ArmAssignment | null;
   assignment: Assignment | null;
   exitReason: ExitReason | null;
   entered: boolean;
   actions: PlannedAction[];
 }
 
-/** Plans one batch of accounts for a day under a version (pure; called by the cycle). */
+/** Plans one batch of accounts for a day (pure; called by the cycle for each page). */
 export type DayPlanner = (
-  version: StrategyVersion,
-  day: LocalDate,
+  context: PlanDayContext,
   rows: readonly PlanningRow[],
 ) => PlanningOutcome[];
 

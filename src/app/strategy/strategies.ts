@@ -9,7 +9,9 @@ import { planAccount } from '../../domain/strategy/plan.ts';
 import { parseStrategy, type CompiledStrategy } from '../../domain/strategy/validate.ts';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import { AppError, invalid, notFound } from '../shared/errors.ts';
-import type { DayPlanner, StrategyStore, StrategyVersion } from './ports.ts';
+import type { ArmAssignment, DayPlanner, StrategyStore, StrategyVersion } from './ports.ts';
+import { armFor, compilePopulation, type Population } from '../../domain/experiment/experiment.ts';
+import { toCel } from '../../domain/strategy/facts.ts';
 
 /** Compiles a stored or submitted source, or throws VALIDATION with every problem. */
 export function compileOrThrow(source: string): CompiledStrategy {
@@ -129,20 +131,61 @@ export async function diagramOf(
   return strategyDiagram(compileOrThrow(v.source).doc);
 }
 
-/** The planner of the daily cycle: compiles each version once and plans batch by batch. */
+/**
+ * The planner of the daily cycle: compiles each version once, puts accounts in the population
+ * of a running experiment on their arm (by hash, on first sight; kept after), and plans each
+ * account under its arm's version or the version in force.
+ */
 export function createDayPlanner(): DayPlanner {
   const compiled = new Map<number, CompiledStrategy>();
-  return (version, day, rows) => {
-    let strategy = compiled.get(version.id);
-    if (!strategy) {
-      strategy = compileOrThrow(version.source);
-      compiled.set(version.id, strategy);
+  const populations = new Map<string, Population>();
+  const strategyOf = (v: StrategyVersion) => {
+    let s = compiled.get(v.id);
+    if (!s) {
+      s = compileOrThrow(v.source);
+      compiled.set(v.id, s);
     }
-    const key = `${version.strategyId}@${version.version}`;
-    return rows.map((row) => {
-      const r = planAccount(strategy, key, {
+    return s;
+  };
+  return (ctx, rows) =>
+    rows.map((row) => {
+      let version = ctx.inForce;
+      let newArm: ArmAssignment | null = null;
+      const assigned = row.arm
+        ? ctx.experiments
+            .find((e) => e.id === row.arm!.experimentId)
+            ?.arms.find((a) => a.name === row.arm!.arm)
+        : undefined;
+      if (assigned) version = assigned.version;
+      else if (!row.arm && ctx.experiments.length > 0) {
+        const context = toCel(row.facts);
+        for (const e of ctx.experiments) {
+          let population = populations.get(e.population);
+          if (!population) {
+            population = compilePopulation(e.population);
+            populations.set(e.population, population);
+          }
+          if (!population(context)) continue;
+          const chosen = armFor(e.id, row.facts.account.id, e.arms);
+          version = chosen.version;
+          newArm = { experimentId: e.id, arm: chosen.name };
+          break;
+        }
+      }
+      if (!version) {
+        return {
+          accountId: row.accountId,
+          versionId: null,
+          newArm,
+          assignment: null,
+          exitReason: null,
+          entered: false,
+          actions: [],
+        };
+      }
+      const r = planAccount(strategyOf(version), `${version.strategyId}@${version.version}`, {
         accountId: row.facts.account.id,
-        today: day,
+        today: ctx.day,
         facts: row.facts,
         nextDueDate: row.nextDueDate,
         previous: row.previous,
@@ -153,7 +196,6 @@ export function createDayPlanner(): DayPlanner {
           promiseBrokenToday: false,
         },
       });
-      return { accountId: row.accountId, ...r };
+      return { accountId: row.accountId, versionId: version.id, newArm, ...r };
     });
-  };
 }
