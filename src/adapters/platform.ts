@@ -10,6 +10,8 @@ import type { LedgerStore } from '../app/ledger/ports.ts';
 import type { PolicyStore } from '../app/policy/ports.ts';
 import type { DayPlanner, ReviewStore, StrategyStore } from '../app/strategy/ports.ts';
 import { SqlReviewStore } from './storage/review-store.ts';
+import type { ExperimentStore } from '../app/experiment/ports.ts';
+import { SqlExperimentStore } from './storage/experiment-store.ts';
 import { createDayPlanner } from '../app/strategy/strategies.ts';
 import { SqlStrategyStore } from './storage/strategy-store.ts';
 import { localDateOf } from '../domain/time/zone.ts';
@@ -35,6 +37,7 @@ export interface Platform {
   exporter: StateExporter;
   strategies: StrategyStore;
   reviews: ReviewStore;
+  experiments: ExperimentStore;
   planner: DayPlanner;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
@@ -53,6 +56,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     exporter: new SqlStateExporter(db),
     strategies: new SqlStrategyStore(db),
     reviews: new SqlReviewStore(db),
+    experiments: new SqlExperimentStore(db),
     planner: createDayPlanner(),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),

@@ -26,6 +26,7 @@ import {
 } from './commands.ts';
 import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
+import { registerExperimentCommands } from './experiment-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { addDays } from '../../domain/time/date.ts';
 import { Progress } from './progress.ts';
@@ -127,6 +128,7 @@ function program(): Command {
     });
 
   registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
+  registerExperimentCommands(cli, withPlatform);
 
   const policy = cli
     .command('policy')

@@ -75,6 +75,7 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
     accountId: r.account_id,
     nextDueDate: r.next_due_date,
     paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
+    outstandingMinor: r.outstanding,
     arm: r.experiment_id === null ? null : { experimentId: r.experiment_id, arm: r.arm ?? '' },
     onHold: r.on_hold,
     previous:
@@ -170,7 +171,8 @@ export async function planDay(
     CREATE TEMP TABLE plan_actions (idempotency_key text, account_id bigint, version_id bigint,
       segment_id text, step_id text, channel text, template text, priority integer,
       on_fail jsonb, status text, reason text) ON COMMIT DROP;
-    CREATE TEMP TABLE plan_arms (experiment_id text, account_id bigint, arm text) ON COMMIT DROP;`);
+    CREATE TEMP TABLE plan_arms (experiment_id text, account_id bigint, arm text, bucket text,
+      balance bigint) ON COMMIT DROP;`);
 
   let after = 0;
   for (;;) {
@@ -193,10 +195,8 @@ export async function planDay(
     );
     if (page.rows.length === 0) break;
     after = page.rows.at(-1)!.account_id;
-    const outcomes = planner(
-      { day, inForce, experiments },
-      page.rows.map((r) => toPlanningRow(r, day)),
-    );
+    const rows = page.rows.map((r) => toPlanningRow(r, day));
+    const outcomes = planner({ day, inForce, experiments }, rows);
     const hadPath = new Set(
       page.rows.filter((r) => r.segment_id !== null).map((r) => r.account_id),
     );
@@ -230,10 +230,20 @@ export async function planDay(
     );
     await tx.copyFrom(
       'plan_arms',
-      ['experiment_id', 'account_id', 'arm'],
-      outcomes
-        .filter((o) => o.newArm)
-        .map((o) => [o.newArm!.experimentId, o.accountId, o.newArm!.arm]),
+      ['experiment_id', 'account_id', 'arm', 'bucket', 'balance'],
+      outcomes.flatMap((o, i) =>
+        o.newArm
+          ? [
+              [
+                o.newArm.experimentId,
+                o.accountId,
+                o.newArm.arm,
+                rows[i]!.facts.account.bucket,
+                rows[i]!.outstandingMinor,
+              ],
+            ]
+          : [],
+      ),
     );
     await tx.copyFrom(
       'plan_actions',
@@ -269,8 +279,8 @@ export async function planDay(
   }
 
   await tx.query(
-    `INSERT INTO experiment_assignments (experiment_id, account_id, arm, assigned_on)
-     SELECT experiment_id, account_id, arm, $1::date FROM plan_arms
+    `INSERT INTO experiment_assignments (experiment_id, account_id, arm, assigned_on, bucket, balance)
+     SELECT experiment_id, account_id, arm, $1::date, bucket, balance FROM plan_arms
      ON CONFLICT (experiment_id, account_id) DO NOTHING`,
     [day],
   );

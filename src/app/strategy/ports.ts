@@ -79,6 +79,8 @@ export interface PlanningRow {
   previous: Assignment | null;
   paidUp: boolean;
   onHold: boolean;
+  /** Outstanding in minor units, recorded when the account joins an experiment. */
+  outstandingMinor: number;
   /** The account's arm in a running experiment, once assigned. */
   arm: ArmAssignment | null;
 }

@@ -8,17 +8,21 @@
  * - normalQuantile: P. J. Acklam's rational approximation (relative error 1.15e-9) refined by
  *   one Halley step on normalCdf, giving about 1e-15 for 1e-300 <= p <= 1 - 1e-16; below 1e-300
  *   Φ is no longer accurate enough to refine against, and Acklam's 1.15e-9 is returned.
- * - studentTCdf / studentTSf: through the regularized incomplete beta function (continued
- *   fraction, modified Lentz), relative error around 1e-13 or better, for any real df > 0.
- * - studentTQuantile: safeguarded Newton iteration on log(tail probability) in log(t).
+ * - studentTCdf / studentTSf: through the regularized incomplete beta function, by its continued
+ *   fraction (modified Lentz) or, for large df near the centre, Didonato & Morris's asymptotic
+ *   expansion; relative error about 1e-14, at most 2e-13 in the far tails (checked for df from
+ *   0.3 to 1e8 and tails down to 1e-228).
+ * - studentTQuantile: exact for df = 1 and 2, otherwise a safeguarded Newton iteration on
+ *   ln(tail probability) against ln(t); relative error about 1e-14 (within 1e-11 of the median,
+ *   where the tail is ~1/2 and the input's own rounding dominates, absolute error below 1e-14).
  *
  * Invalid arguments (NaN, probabilities outside [0, 1], df <= 0) throw a RangeError rather than
  * returning NaN, so a bad input cannot flow silently into a decision.
  */
 
-const SQRT_32 = 5.656854249492380195206754896838;
-const INV_SQRT_2PI = 0.398942280401432677939946059934;
-const LN_SQRT_2PI = 0.918938533204672741780329736406;
+const SQRT_32 = 5.656854249492381;
+const INV_SQRT_2PI = 0.3989422804014327;
+const LN_SQRT_2PI = 0.9189385332046728;
 const DBL_EPSILON = 2.220446049250313e-16;
 
 function checkNumber(name: string, value: number): void {
@@ -41,28 +45,27 @@ function checkDf(df: number): void {
 /* Cody (1969), "Rational Chebyshev approximations for the error function", Math. Comp. 23,
    with the coefficients and interval split used by R's pnorm.c. */
 const CODY_A = [
-  2.2352520354606839287, 161.02823106855587881, 1067.6894854603709582, 18154.981253343561249,
-  0.065682337918207449113,
+  2.2352520354606837, 161.02823106855587, 1067.6894854603709, 18154.98125334356,
+  0.06568233791820745,
 ] as const;
 const CODY_B = [
-  47.20258190468824187, 976.09855173777669322, 10260.932208618978205, 45507.789335026729956,
+  47.202581904688245, 976.0985517377767, 10260.932208618979, 45507.78933502673,
 ] as const;
 const CODY_C = [
-  0.39894151208813466764, 8.8831497943883759412, 93.506656132177855979, 597.27027639480026226,
-  2494.5375852903726711, 6848.1904505362823326, 11602.651437647350124, 9842.7148383839780218,
-  1.0765576773720192317e-8,
+  0.39894151208813466, 8.883149794388377, 93.50665613217785, 597.2702763948002, 2494.5375852903726,
+  6848.190450536283, 11602.65143764735, 9842.714838383978, 1.0765576773720192e-8,
 ] as const;
 const CODY_D = [
-  22.266688044328115691, 235.38790178262499861, 1519.377599407554805, 6485.558298266760755,
-  18615.571640885098091, 34900.952721145977266, 38912.003286093271411, 19685.429676859990727,
+  22.266688044328117, 235.387901782625, 1519.3775994075547, 6485.558298266761, 18615.571640885097,
+  34900.95272114598, 38912.00328609327, 19685.429676859992,
 ] as const;
 const CODY_P = [
-  0.21589853405795699, 0.1274011611602473639, 0.022235277870649807, 0.001421619193227893466,
-  2.9112874951168792e-5, 0.02307344176494017303,
+  0.215898534057957, 0.12740116116024736, 0.022235277870649807, 0.0014216191932278934,
+  0.000029112874951168793, 0.023073441764940174,
 ] as const;
 const CODY_Q = [
-  1.28426009614491121, 0.468238212480865118, 0.0659881378689285515, 0.00378239633202758244,
-  7.29751555083966205e-5,
+  1.284260096144911, 0.4682382124808651, 0.06598813786892856, 0.0037823963320275824,
+  0.00007297515550839662,
 ] as const;
 
 /** Φ(z) − 1/2 for |z| <= 0.67448975 (Cody's first interval). */
@@ -133,19 +136,18 @@ export function normalSf(z: number): number {
 /* Acklam's coefficients (https://web.archive.org/web/20151030215612/http://home.online.no/
    ~pjacklam/notes/invnorm/). */
 const ACKLAM_A = [
-  -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2,
-  -3.066479806614716e1, 2.506628277459239,
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 1.38357751867269e2, -30.66479806614716,
+  2.506628277459239,
 ] as const;
 const ACKLAM_B = [
-  -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1,
-  -1.328068155288572e1,
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
 ] as const;
 const ACKLAM_C = [
-  -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734,
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734,
   4.374664141464968, 2.938163982698783,
 ] as const;
 const ACKLAM_D = [
-  7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416,
+  0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416,
 ] as const;
 const ACKLAM_P_LOW = 0.02425;
 
@@ -185,7 +187,12 @@ export function normalQuantile(p: number): number {
   if (p < 1e-300) return x;
   // One Halley step on Φ(x) − p; u = (Φ(x) − p) / φ(x), computed in logs so that φ(x) cannot
   // underflow in the far tail: p / φ(x) = exp(log p + x²/2 + log √(2π)).
-  const u = (upperNormalTail(-x) / p - 1) * Math.exp(Math.log(p) + 0.5 * x * x + LN_SQRT_2PI);
+  // Near the centre Φ(x) − p is formed as centralPart(x) − (p − 1/2), where p − 1/2 is exact, so
+  // that rounding Φ(x) to a double near 1/2 does not cost the digits of a small x.
+  const u =
+    -x <= 0.67448975
+      ? (centralPart(x) - (p - 0.5)) / normalPdf(x)
+      : (upperNormalTail(-x) / p - 1) * Math.exp(Math.log(p) + 0.5 * x * x + LN_SQRT_2PI);
   return x - u / (1 + 0.5 * x * u);
 }
 
@@ -196,9 +203,8 @@ export function normalQuantile(p: number): number {
 /* Lanczos approximation, g = 7, n = 9 (the widely used coefficient set from Numerical Recipes /
    Paul Godfrey), used below x = 10. */
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406,
+  12.507343278686905, -0.13857109526572012, 0.000009984369578019572, 1.5056327351493116e-7,
 ] as const;
 
 /**
@@ -265,6 +271,7 @@ export function logBeta(a: number, b: number): number {
 
 const CF_MAX_ITERATIONS = 100_000;
 const CF_TINY = 1e-300;
+const BGRAT_MIN_A = 15;
 
 /**
  * The continued fraction for I_x(a, b) (Numerical Recipes, betacf), by the modified Lentz
@@ -302,6 +309,73 @@ function betaContinuedFraction(a: number, b: number, x: number, y: number): numb
   throw new Error(`incomplete beta continued fraction did not converge (a=${a}, b=${b}, x=${x})`);
 }
 
+/* Didonato & Morris (1992), "Algorithm 708: significant digit computation of the incomplete
+   beta function ratios", ACM TOMS 18(3), eq. 9–9.6 (their BGRAT; Boost's
+   beta_small_b_large_a_series): an asymptotic expansion of I_x(a, b) for large a and small b,
+   specialised here to b = 1/2, where the incomplete gamma function it needs is
+   Q(1/2, u) = erfc(√u) = 2·Φ̄(√(2u)). P_N below are the coefficients of eq. 9.4 for b = 1/2. */
+const BGRAT_TERMS = 30;
+const BGRAT_P: readonly number[] = (() => {
+  const b = 0.5;
+  const oddFactorial = [1]; // (2m + 1)!
+  for (let m = 1; m <= BGRAT_TERMS; m++)
+    oddFactorial.push(oddFactorial[m - 1]! * 2 * m * (2 * m + 1));
+  const p = [1];
+  for (let n = 1; n < BGRAT_TERMS; n++) {
+    let s = 0;
+    for (let m = 1; m < n; m++) s += ((m * b - n) * p[n - m]!) / oddFactorial[m]!;
+    p.push(s / n + (b - 1) / oddFactorial[n]!);
+  }
+  return p;
+})();
+
+/** Φ̄(y)·e^(y²/2) for y >= 0, without underflow (Cody's rational parts). */
+function scaledUpperNormalTail(y: number): number {
+  if (y <= 0.67448975) return (0.5 - centralPart(y)) * Math.exp(0.5 * y * y);
+  if (y <= SQRT_32) {
+    let num = CODY_C[8] * y;
+    let den = y;
+    for (let i = 0; i < 7; i++) {
+      num = (num + CODY_C[i]!) * y;
+      den = (den + CODY_D[i]!) * y;
+    }
+    return (num + CODY_C[7]) / (den + CODY_D[7]);
+  }
+  const xsq = 1 / (y * y);
+  let num = CODY_P[5] * xsq;
+  let den = xsq;
+  for (let i = 0; i < 4; i++) {
+    num = (num + CODY_P[i]!) * xsq;
+    den = (den + CODY_Q[i]!) * xsq;
+  }
+  return (INV_SQRT_2PI - (xsq * (num + CODY_P[4])) / (den + CODY_Q[4])) / y;
+}
+
+/** I_x(a, 1/2) for a >= 15 and ln x >= −1, by the BGRAT expansion. */
+function incompleteBetaHalfLargeA(a: number, logX: number): number {
+  const big = a - 0.25; // T = a + (b − 1)/2
+  const u = -big * logX;
+  // prefix = u^b·e^(−u)/Γ(b) · Γ(a + b)/Γ(a) / T^b, with Γ(a + 1/2)/Γ(a) = √π / B(a, 1/2)
+  const prefix = Math.exp(0.5 * Math.log(u) - u - logBeta(a, 0.5)) / Math.sqrt(big);
+  if (!(prefix > 0)) return 0;
+  // J_0 = Q(1/2, u) / (u^(1/2)·e^(−u)/√π) = 2√π·Φ̄(√(2u))·e^u / √u
+  let j = (2 * Math.sqrt(Math.PI) * scaledUpperNormalTail(Math.sqrt(2 * u))) / Math.sqrt(u);
+  let sum = j;
+  const lx2 = (logX / 2) * (logX / 2);
+  const t4 = 4 * big * big;
+  let lxp = 1;
+  let b2n = 0.5;
+  for (let n = 1; n < BGRAT_TERMS; n++) {
+    j = (b2n * (b2n + 1) * j + (u + b2n + 1) * lxp) / t4;
+    lxp *= lx2;
+    b2n += 2;
+    const term = BGRAT_P[n]! * j;
+    sum += term;
+    if (Math.abs(term) <= DBL_EPSILON * Math.abs(sum)) break;
+  }
+  return prefix * sum;
+}
+
 /**
  * I_x(a, b) given both x and y = 1 − x, each computed by the caller without cancellation (so a
  * tail probability like I_x with x = 1 − 1e-20 keeps its digits).
@@ -311,12 +385,21 @@ function incompleteBeta(a: number, b: number, x: number, y: number): number {
   if (y <= 0) return 1;
   const logX = x < 0.5 ? Math.log(x) : Math.log1p(-y);
   const logY = y < 0.5 ? Math.log(y) : Math.log1p(-x);
+  // With a large and x near 1, the continued fraction needs O(√a) terms and its rounding errors
+  // pile up (1e-10 at a = 5e7); the asymptotic expansion is exact to rounding there.
+  if (b === 0.5 && a >= BGRAT_MIN_A && logX >= -1) return incompleteBetaHalfLargeA(a, logX);
+  if (a === 0.5 && b >= BGRAT_MIN_A && logY >= -1) return 1 - incompleteBetaHalfLargeA(b, logY);
   const front = Math.exp(a * logX + b * logY - logBeta(a, b));
   if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(a, b, x, y)) / a;
   return 1 - (front * betaContinuedFraction(b, a, y, x)) / b;
 }
 
-/** The regularized incomplete beta function I_x(a, b), for 0 <= x <= 1 and a, b > 0. */
+/**
+ * The regularized incomplete beta function I_x(a, b), for 0 <= x <= 1 and finite a, b > 0.
+ * Relative error about 1e-13 for parameters up to a few hundred; the continued fraction loses
+ * digits as they grow (about 1e-11 at a, b ~ 1e6, against SciPy/Boost). The b = 1/2 (or
+ * a = 1/2) case behind the t distribution uses an asymptotic expansion and stays near 1e-14.
+ */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   checkProbability('x', x);
   if (!(a > 0) || !(b > 0) || a === Infinity || b === Infinity) {

@@ -22,6 +22,9 @@ CREATE TABLE experiment_assignments (
   account_id     bigint NOT NULL REFERENCES accounts (id),
   arm            text NOT NULL,
   assigned_on    date NOT NULL,
+  -- Where the account stood when it joined: the base of cure, roll and recovery rates.
+  bucket         text NOT NULL,
+  balance        bigint NOT NULL,
   PRIMARY KEY (experiment_id, account_id)
 );
 CREATE INDEX experiment_assignments_account_idx ON experiment_assignments (account_id);
