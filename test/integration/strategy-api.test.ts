@@ -103,4 +103,69 @@ describe(`strategy API (${ENGINE})`, () => {
     ]);
     expect(page.items[0]).toMatchObject({ accountId: 'A1', status: 'planned' });
   });
+
+  it('starts a pilot, reports on it and refuses a bad one', async () => {
+    const draft = await app.inject({
+      method: 'POST',
+      url: '/api/strategies',
+      payload: {
+        source: DEFAULT.replace('name: Default collections policy', 'name: Challenger'),
+        by: 'Mia',
+      },
+    });
+    expect(draft.json()).toMatchObject({ version: 2, status: 'draft' });
+    const arms = [
+      { name: 'champion', strategyId: 'default', version: 1, share: 70 },
+      { name: 'challenger', strategyId: 'default', version: 2, share: 30 },
+    ];
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/experiments',
+      payload: {
+        id: 'p1',
+        name: 'Pilot',
+        population: 'account.bucket == 1',
+        arms,
+        by: 'Mia',
+        startsOn: '2026-04-28',
+      },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0]).toMatchObject({
+      at: 'population',
+      reason: expect.stringMatching(/no such overload/),
+    });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/experiments',
+      payload: {
+        id: 'p1',
+        name: 'Pilot',
+        population: 'true',
+        arms,
+        by: 'Mia',
+        startsOn: '2026-04-28',
+      },
+    });
+    expect(ok.statusCode).toBe(201);
+    await runCycles(
+      { cycles: p.cycles, policies: p.policies, clock, planner: p.planner },
+      { from: '2026-04-28', to: '2026-04-30' },
+    );
+    const results = (await app.inject('/api/experiments/p1?asOf=2026-04-30')).json();
+    expect(results.arms.map((a: { arm: string }) => a.arm)).toEqual(['champion', 'challenger']);
+    expect(results.arms.reduce((n: number, a: { accounts: number }) => n + a.accounts, 0)).toBe(1);
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/experiments/p1/promote',
+      payload: { arm: 'nope', by: 'Mia', reason: 'x' },
+    });
+    expect(wrong.statusCode).toBe(400);
+    const stopped = await app.inject({
+      method: 'POST',
+      url: '/api/experiments/p1/stop',
+      payload: { by: 'Mia' },
+    });
+    expect(stopped.json()).toMatchObject({ id: 'p1', status: 'stopped' });
+  });
 });

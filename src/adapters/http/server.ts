@@ -8,6 +8,7 @@ import { installErrorHandler } from './errors.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
 import { strategyRoutes } from './routes/strategy.ts';
+import { experimentRoutes } from './routes/experiment.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -36,5 +37,6 @@ export async function buildServer(
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
+  await app.register(experimentRoutes(platform), { prefix: '/api' });
   return app;
 }
