@@ -174,9 +174,10 @@ export async function planDay(
     CREATE TEMP TABLE plan_arms (experiment_id text, account_id bigint, arm text, bucket text,
       balance bigint) ON COMMIT DROP;`);
 
-  let after = 0;
-  for (;;) {
-    const page = await tx.query<FactRow>(
+  // The next page is asked for before this one is planned, so the database reads while Node.js
+  // plans.
+  const fetchPage = (after: number) =>
+    tx.query<FactRow>(
       `SELECT n.account_id, a.external_id AS account_ext, a.product, a.currency, n.bucket,
               n.delinquent_days, n.past_due_days, n.next_due_date, n.outstanding, n.arrears,
               c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
@@ -193,8 +194,12 @@ export async function planDay(
        WHERE n.account_id > $1 ORDER BY n.account_id LIMIT $2`,
       [after, PAGE, running],
     );
+  let next = fetchPage(0);
+  for (;;) {
+    const page = await next;
     if (page.rows.length === 0) break;
-    after = page.rows.at(-1)!.account_id;
+    next = fetchPage(page.rows.at(-1)!.account_id);
+    next.catch(() => {}); // awaited on the next turn; this only marks it handled meanwhile
     const rows = page.rows.map((r) => toPlanningRow(r, day));
     const outcomes = planner({ day, inForce, experiments }, rows);
     const hadPath = new Set(
