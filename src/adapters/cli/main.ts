@@ -8,11 +8,12 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../app/shared/errors.ts';
 import { updateLedgerPolicy } from '../../app/policy/ledger-policy.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
-import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { addDays, isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { buildServer } from '../http/server.ts';
 import { openPlatform, type Platform } from '../platform.ts';
 import { migrate } from '../storage/migrate.ts';
+import { openDatabase } from '../storage/open.ts';
 import {
   catchUp,
   cycleDays,
@@ -28,7 +29,6 @@ import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
-import { addDays } from '../../domain/time/date.ts';
 import { Progress } from './progress.ts';
 
 function dateArg(value: string): LocalDate {
@@ -60,9 +60,10 @@ function program(): Command {
     .description('bring the database schema up to date')
     .action(async () => {
       const config = loadConfig();
-      const { openDatabase } = await import('../storage/open.ts');
       const db = await openDatabase(
-        config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir },
+        config.databaseUrl
+          ? { databaseUrl: config.databaseUrl, schema: config.schema }
+          : { dataDir: config.dataDir },
       );
       try {
         const applied = await migrate(db);
