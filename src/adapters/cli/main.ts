@@ -28,6 +28,7 @@ import {
 import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { Progress } from './progress.ts';
 
@@ -130,6 +131,7 @@ function program(): Command {
 
   registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
   registerExperimentCommands(cli, withPlatform);
+  registerSimulateCommand(cli, withPlatform);
 
   const policy = cli
     .command('policy')

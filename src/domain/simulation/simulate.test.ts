@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generateCustomers } from '../portfolio/generator.ts';
+import { parseStrategy, type CompiledStrategy } from '../strategy/validate.ts';
+import { simulate } from './simulate.ts';
+
+function compile(text: string): CompiledStrategy {
+  const r = parseStrategy(text);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.strategy;
+}
+
+const DEFAULT = compile(readFileSync('strategies/default.yaml', 'utf8'));
+const NOTHING = compile(
+  'id: nothing\nname: Do nothing\nsegments:\n  - { id: all, stage: overdue, when: "true", steps: [] }\n',
+);
+const records = [...generateCustomers({ accounts: 1500, seed: 21, asOf: '2026-03-31' })];
+const options = {
+  start: '2026-03-31',
+  days: 90,
+  seed: 4,
+  capacity: { phonePerDay: 15, fieldVisitsPerDay: 2 },
+};
+
+describe('simulation', () => {
+  const report = simulate(
+    records,
+    [
+      { name: 'nothing', strategy: NOTHING },
+      { name: 'default', strategy: DEFAULT },
+    ],
+    options,
+  );
+  const [nothing, standard] = report.results;
+
+  it('is deterministic for a seed', () => {
+    const again = simulate(
+      records,
+      [
+        { name: 'nothing', strategy: NOTHING },
+        { name: 'default', strategy: DEFAULT },
+      ],
+      options,
+    );
+    expect(again).toEqual(report);
+  });
+
+  it('runs both strategies on the same customers', () => {
+    expect(nothing!.accounts).toBe(standard!.accounts);
+    expect(nothing!.delinquentAtStart).toBe(standard!.delinquentAtStart);
+    expect(nothing!.delinquentAtStart).toBeGreaterThan(100);
+  });
+
+  it('contacts nobody under a strategy without steps, and collects more with the default policy', () => {
+    expect(nothing!.actions).toEqual({});
+    expect(nothing!.cost).toBe(0);
+    expect(Object.values(standard!.actions).reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+    expect(standard!.promises).toBeGreaterThan(0);
+    expect(standard!.recoveryRate!).toBeGreaterThan(nothing!.recoveryRate!);
+    expect(standard!.cured).toBeGreaterThanOrEqual(nothing!.cured);
+  });
+
+  it('compares each strategy with the first, with intervals', () => {
+    expect(nothing!.vsFirst).toBeNull();
+    const vs = standard!.vsFirst!;
+    expect(vs.cureDifference).toBeCloseTo(standard!.cureRate! - nothing!.cureRate!, 12);
+    expect(vs.cureCi[0]).toBeLessThanOrEqual(vs.cureDifference);
+    expect(vs.recoveryCi![1]).toBeGreaterThanOrEqual(vs.recoveryDifference!);
+  });
+
+  it('carries out no calls or visits beyond capacity', () => {
+    const r = simulate(records, [{ name: 'default', strategy: DEFAULT }], {
+      ...options,
+      capacity: { phonePerDay: 0, fieldVisitsPerDay: 0 },
+    });
+    expect(r.results[0]!.actions.phone).toBeUndefined();
+    expect(r.results[0]!.overCapacity.phone).toBeGreaterThan(0);
+    expect(r.results[0]!.promises).toBe(0);
+  });
+});
