@@ -139,6 +139,38 @@ describe(`recoup CLI (${ENGINE})`, () => {
     expect(recoup('strategy', 'publish', bad, '--by', 'Mia', '--reason', 'x').code).toBe(1);
   });
 
+  it('simulates two strategies side by side', () => {
+    const r = recoup(
+      'simulate',
+      '--strategy',
+      'strategies/default.yaml',
+      '--vs',
+      'default:1',
+      '--accounts',
+      '300',
+      '--days',
+      '20',
+      '--seed',
+      '3',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^300 accounts, 20 days from 2026-01-01, seed 3/);
+    expect(r.out).toMatch(/cure rate .*\|/);
+    const json = JSON.parse(
+      recoup(
+        'simulate',
+        '--strategy',
+        'strategies/default.yaml',
+        '--accounts',
+        '200',
+        '--days',
+        '10',
+        '--json',
+      ).out,
+    );
+    expect(json.results[0]).toMatchObject({ accounts: 200 });
+  });
+
   it('refuses bad arguments and bad configuration', () => {
     expect(recoup('cycle', '--as-of', '2026-02-30').code).toBe(1);
     const r = spawnSync(process.execPath, ['bin/recoup.mjs', 'migrate'], {
