@@ -171,6 +171,37 @@ describe(`recoup CLI (${ENGINE})`, () => {
     expect(json.results[0]).toMatchObject({ accounts: 200 });
   });
 
+  it('checks a contact against the compliance rules', () => {
+    const file = join(dataDir, 'case.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ruleSet: 'CN',
+        consumer: { timezones: ['Asia/Shanghai'] },
+        history: [],
+        proposed: {
+          ts: '2026-03-02T22:30:00+08:00',
+          channel: 'phone',
+          debts: ['L1'],
+          person: 'debtor',
+        },
+      }),
+    );
+    const r = recoup('compliance', 'check', '--input', file);
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({
+      decision: 'DENY',
+      reasons: [
+        { rule: 'CN.contact-hours', message: '22:30 in Asia/Shanghai is outside 08:00-22:00' },
+      ],
+      nextAllowed: '2026-03-03T00:00:00.000Z',
+    });
+    writeFileSync(file, '{"ruleSet": "CN"}');
+    const bad = recoup('compliance', 'check', '--input', file);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('consumer.timezones: a list of time zones is required');
+  });
+
   it('refuses bad arguments and bad configuration', () => {
     expect(recoup('cycle', '--as-of', '2026-02-30').code).toBe(1);
     const r = spawnSync(process.execPath, ['bin/recoup.mjs', 'migrate'], {
