@@ -15,33 +15,20 @@ import { runCycles } from '../src/app/cycle/run-cycle.ts';
 import { addDays } from '../src/domain/time/date.ts';
 import { readFileSync } from 'node:fs';
 import { publishSource } from '../src/app/strategy/strategies.ts';
-import { AS_OF, args, freshPlatform, keep, portfolioFolder, record, s, timed } from './lib.ts';
+import { STATE_COLUMNS } from '../src/adapters/storage/cycle-store.ts';
 
-const STATE_COLUMNS = [
-  'account_id',
-  'outstanding',
-  'arrears',
-  'credit',
-  'overdue_due_date',
-  'delinquent_date',
-  'next_due_date',
-  'last_paid_on',
-  'on_hold',
-  'past_due_days',
-  'delinquent_days',
-  'bucket',
-  'ageing',
-];
+const COLUMNS = ['account_id', ...STATE_COLUMNS];
+import { AS_OF, args, freshPlatform, keep, portfolioFolder, record, s, timed } from './lib.ts';
 
 /** COPY the account states out and back in (into a new table): moving the rows, no logic. */
 async function copyFloor(p: Platform): Promise<{ out: number; in: number }> {
   const [csv, out] = await timed(() =>
-    p.db.copyOut(`SELECT ${STATE_COLUMNS.join(', ')} FROM account_states`),
+    p.db.copyOut(`SELECT ${COLUMNS.join(', ')} FROM account_states`),
   );
   const [, back] = await timed(() =>
     p.db.transaction(async (tx) => {
       await tx.query('CREATE TEMP TABLE floor_states (LIKE account_states) ON COMMIT DROP');
-      await tx.copyFromText('floor_states', STATE_COLUMNS, csv);
+      await tx.copyFromText('floor_states', COLUMNS, csv);
     }),
   );
   return { out, in: back };

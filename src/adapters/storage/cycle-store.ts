@@ -10,7 +10,8 @@ import { planDay, restoreStrategyState } from './strategy-planning.ts';
 
 const CYCLE_LOCK = 7_146_235_002;
 
-const STATE_COLUMNS = [
+/** The columns of account_states the cycle writes (besides account_id). */
+export const STATE_COLUMNS = [
   'outstanding',
   'arrears',
   'credit',

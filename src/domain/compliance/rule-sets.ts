@@ -29,6 +29,16 @@ export interface RuleSet {
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+const CN: RuleSet = {
+  id: 'CN',
+  version: 1,
+  window: { from: minutes('08:00'), to: minutes('22:00') },
+  timedChannels: ['phone', 'sms', 'email', 'field_visit'],
+  connectedCallsPerDay: 3,
+  unansweredPerNumberPerDay: 6,
+  thirdPartyOnlyWhenUnreachable: true,
+};
+
 export const RULE_SETS: Readonly<Record<string, RuleSet>> = Object.freeze({
   'US-REG-F': {
     id: 'US-REG-F',
@@ -40,25 +50,9 @@ export const RULE_SETS: Readonly<Record<string, RuleSet>> = Object.freeze({
     noEmployerEmail: true,
     validationDisputeStop: true,
   },
-  CN: {
-    id: 'CN',
-    version: 1,
-    window: { from: minutes('08:00'), to: minutes('22:00') },
-    timedChannels: ['phone', 'sms', 'email', 'field_visit'],
-    connectedCallsPerDay: 3,
-    unansweredPerNumberPerDay: 6,
-    thirdPartyOnlyWhenUnreachable: true,
-  },
+  CN,
   // The 2018 NIFA convention's stricter 08:00-21:00 window.
-  'CN-STRICT': {
-    id: 'CN-STRICT',
-    version: 1,
-    window: { from: minutes('08:00'), to: minutes('21:00') },
-    timedChannels: ['phone', 'sms', 'email', 'field_visit'],
-    connectedCallsPerDay: 3,
-    unansweredPerNumberPerDay: 6,
-    thirdPartyOnlyWhenUnreachable: true,
-  },
+  'CN-STRICT': { ...CN, id: 'CN-STRICT', window: { from: minutes('08:00'), to: minutes('21:00') } },
   // CONC 7.9.4R names no hours; 08:00-21:00 is the usual reading (MCOB 13.5.4G).
   'UK-FCA': {
     id: 'UK-FCA',
