@@ -65,6 +65,13 @@ export function formatSimulation(r: SimulationReport): string {
           .join(', '),
     ],
     [
+      'compliance blocks',
+      (s) =>
+        Object.entries(s.complianceBlocked)
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ') || '-',
+    ],
+    [
       'over capacity',
       (s) =>
         Object.entries(s.overCapacity)

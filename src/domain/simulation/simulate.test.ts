@@ -77,4 +77,27 @@ describe('simulation', () => {
     expect(r.results[0]!.overCapacity.phone).toBeGreaterThan(0);
     expect(r.results[0]!.promises).toBe(0);
   });
+
+  it("applies the compliance rules of each customer's jurisdiction to the contacts it plans", () => {
+    const daily = compile(`
+id: daily
+name: Call every day
+segments:
+  - id: late
+    stage: overdue
+    when: account.bucket != "current"
+    steps:
+${[0, 1, 2, 3, 4, 5, 6].map((d) => `      - { id: call${d}, offset: ${d}, channel: phone, template: call }`).join('\n')}
+`);
+    const r = simulate(records, [{ name: 'daily', strategy: daily }], {
+      ...options,
+      capacity: { phonePerDay: 10_000, fieldVisitsPerDay: 0 },
+    });
+    const blocked = r.results[0]!.complianceBlocked;
+    // After a conversation, Regulation F allows no call about the debt for 7 days; China's and
+    // the FCA's rules allow a daily call.
+    expect(blocked['US-REG-F.7-days-after-conversation']).toBeGreaterThan(0);
+    expect(Object.keys(blocked).every((rule) => rule.startsWith('US-REG-F.'))).toBe(true);
+    expect(standard!.complianceBlocked).toEqual(expect.any(Object));
+  });
 });

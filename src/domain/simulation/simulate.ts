@@ -19,6 +19,10 @@ import type { Interval } from '../stats/common.ts';
 import { currencyExponent } from '../money/currency.ts';
 import { fromEpochDay, toEpochDay, type LocalDate } from '../time/date.ts';
 import { SimAccount } from './account-state.ts';
+import { checkContact } from '../compliance/check.ts';
+import { ruleSetForJurisdiction } from '../compliance/rule-sets.ts';
+import type { Attempt, ContactChannel } from '../compliance/types.ts';
+import { toLocal } from '../time/zone.ts';
 import { DEFAULT_BEHAVIOUR, type BehaviourModel, type Risk } from './behaviour.ts';
 
 export interface SimulationOptions {
@@ -51,6 +55,8 @@ interface Sim {
   startOutstanding: number;
   delinquentAtStart: boolean;
   collected: number;
+  /** Contact attempts of the last two weeks, for the compliance rules. */
+  attempts: Attempt[];
 }
 
 export interface StrategyResult {
@@ -68,6 +74,8 @@ export interface StrategyResult {
   actions: Record<string, number>;
   /** Actions not carried out for lack of collectors or field agents. */
   overCapacity: Record<string, number>;
+  /** Actions the compliance rules refused, by rule. */
+  complianceBlocked: Record<string, number>;
   /** Cost of the actions carried out, US cents (unit costs of the review). */
   cost: number;
   promises: number;
@@ -92,6 +100,32 @@ export interface SimulationReport {
 }
 
 const DAY_DRAWS = 6;
+/** Contacts are made at 10:00 in the customer's zone: the simulation works in days. */
+const CONTACT_HOUR = 10;
+const TIMED: ReadonlySet<string> = new Set(['phone', 'sms', 'email', 'field_visit']);
+
+const instants = new Map<string, Date>();
+
+/** The instant of `hour`:00 on `date` in `zone` (remembered: a few zones, many accounts). */
+function instantAt(date: LocalDate, hour: number, zone: string): Date {
+  const key = `${date} ${hour} ${zone}`;
+  let found = instants.get(key);
+  if (!found) {
+    found = computeInstant(date, hour, zone);
+    if (instants.size > 10_000) instants.clear();
+    instants.set(key, found);
+  }
+  return found;
+}
+
+function computeInstant(date: LocalDate, hour: number, zone: string): Date {
+  const guess = Date.parse(`${date}T${String(hour).padStart(2, '0')}:00:00Z`);
+  const l = toLocal(new Date(guess), zone);
+  const shown = Date.parse(
+    `${l.date}T${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}:00Z`,
+  );
+  return new Date(guess - (shown - guess));
+}
 
 function build(
   records: readonly CustomerRecord[],
@@ -148,6 +182,7 @@ function build(
         startOutstanding: s0.outstanding,
         delinquentAtStart: s0.delinquentDays > 0,
         collected: 0,
+        attempts: [],
       });
     }
   }
@@ -177,6 +212,7 @@ function runOne(
     scheduled.set(day, [...(scheduled.get(day) ?? []), s]);
   const actions: Record<string, number> = {};
   const overCapacity: Record<string, number> = {};
+  const complianceBlocked: Record<string, number> = {};
   const collected: Record<string, number> = {};
   let promises = 0;
   let promisesKept = 0;
@@ -292,6 +328,28 @@ function runOne(
     const responded = new Set<number>();
     for (const { sim, action } of today) {
       const ch = action.channel;
+      const s = sims[sim]!;
+      const rules = ruleSetForJurisdiction(s.jurisdiction);
+      const when = TIMED.has(ch) && rules ? instantAt(date, CONTACT_HOUR, s.timezone) : null;
+      if (when && rules) {
+        s.attempts = s.attempts.filter((a) => when.getTime() - Date.parse(a.ts) < 14 * 86_400_000);
+        const d = checkContact({
+          ruleSet: rules.id,
+          consumer: { timezones: [s.timezone] },
+          history: s.attempts,
+          proposed: {
+            ts: when.toISOString(),
+            channel: ch as ContactChannel,
+            debts: [s.id],
+            person: 'debtor',
+          },
+        });
+        if (d.decision === 'DENY') {
+          for (const r of d.reasons)
+            complianceBlocked[r.rule] = (complianceBlocked[r.rule] ?? 0) + 1;
+          continue;
+        }
+      }
       const cap = limit[ch];
       if (cap !== undefined && (used[ch] ?? 0) >= cap) {
         overCapacity[ch] = (overCapacity[ch] ?? 0) + 1;
@@ -299,10 +357,20 @@ function runOne(
       }
       used[ch] = (used[ch] ?? 0) + 1;
       actions[ch] = (actions[ch] ?? 0) + 1;
-      const s = sims[sim]!;
       s.lastContactDay = day;
-      if (responded.has(sim)) continue;
       const u = draws[sim]!;
+      if (when && (ch === 'phone' || ch === 'sms' || ch === 'email' || ch === 'field_visit')) {
+        const reached = ch === 'phone' ? u[2]! < model.phoneReach : true;
+        s.attempts.push({
+          ts: when.toISOString(),
+          channel: ch,
+          direction: 'outbound',
+          outcome: ch === 'phone' ? (reached ? 'conversation' : 'no_answer') : 'sent',
+          debts: [s.id],
+          person: 'debtor',
+        });
+      }
+      if (responded.has(sim)) continue;
       if (ch === 'phone') {
         // u[2] decides the answer and the promise together: reach, then promise.
         if (u[2]! < model.phoneReach * model.promiseGivenWhenReached) {
@@ -358,6 +426,7 @@ function runOne(
     collected,
     actions,
     overCapacity,
+    complianceBlocked,
     cost,
     promises,
     promisesKept,

@@ -42,8 +42,20 @@ export interface LocalDateTime {
   second: number;
 }
 
-/** The wall-clock date and time of `instant` in `zone`. */
+const recent = new Map<string, LocalDateTime>();
+
+/** The wall-clock date and time of `instant` in `zone` (recent answers are remembered). */
 export function toLocal(instant: Date, zone: string): LocalDateTime {
+  const key = `${instant.getTime()} ${zone}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const local = computeLocal(instant, zone);
+  if (recent.size >= 4096) recent.clear();
+  recent.set(key, Object.freeze(local));
+  return local;
+}
+
+function computeLocal(instant: Date, zone: string): LocalDateTime {
   const parts = formatter(zone).formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return {
