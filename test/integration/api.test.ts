@@ -244,4 +244,40 @@ describe(`HTTP API (${ENGINE})`, () => {
       reason: 'must be 1 so that ranges are contiguous from 0',
     });
   });
+
+  it("previews a template with the account's figures and checks templates", async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/templates/preview',
+      payload: { accountId: 'A2', id: 'pre_due_reminder', channel: 'sms' },
+    });
+    expect(r.statusCode).toBe(200);
+    // A2 is a Chinese customer's card: the Chinese text, amounts in yuan, due 04-15.
+    expect(r.json()).toMatchObject({ language: 'zh-CN' });
+    expect(r.json().text).toContain('2026年4月15日');
+    expect(r.json().text).toMatch(/¥\d/);
+    const email = await app.inject({
+      method: 'POST',
+      url: '/api/templates/preview',
+      payload: { accountId: 'A1', id: 'overdue_itemised_bill', channel: 'email' },
+    });
+    expect(email.json().subject).toMatch(/^Your account \*\*\*\*A1: \$/);
+    expect(email.json().html).toContain('<p>Dear Ann Lee,</p>');
+    expect(email.json().text).toContain('#1 due');
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/templates/preview',
+      payload: { accountId: 'A1', id: 'nope', channel: 'sms' },
+    });
+    expect(missing.statusCode).toBe(404);
+    const check = await app.inject({
+      method: 'POST',
+      url: '/api/templates/check',
+      payload: { id: 't', channel: 'sms', language: 'en', body: 'Hi {{nmae}} {{opt_out_link}}' },
+    });
+    expect(check.json()).toEqual({
+      valid: false,
+      errors: [{ field: 'body', reason: 'line 1, column 4: unknown variable "nmae"' }],
+    });
+  });
 });

@@ -9,9 +9,14 @@ import { ledgerRoutes } from './routes/ledger.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
 import { strategyRoutes } from './routes/strategy.ts';
 import { experimentRoutes } from './routes/experiment.ts';
+import { templateRoutes } from './routes/templates.ts';
 
 export interface ServerOptions {
   logger?: boolean;
+  /** The lender's name in messages. */
+  companyName?: string;
+  /** Base of customer-facing links in messages. */
+  publicUrl?: string;
 }
 
 export async function buildServer(
@@ -38,5 +43,12 @@ export async function buildServer(
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
+  await app.register(
+    templateRoutes(platform, {
+      companyName: options.companyName ?? 'Recoup Demo Lender',
+      publicUrl: options.publicUrl ?? 'http://localhost:3000',
+    }),
+    { prefix: '/api' },
+  );
   return app;
 }
