@@ -1,6 +1,6 @@
 /** `recoup experiment start|list|results|stop|promote`: champion/challenger pilots. */
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import {
   experimentResults,
@@ -11,19 +11,11 @@ import {
 } from '../../app/experiment/experiments.ts';
 import type { ExperimentDoc } from '../../domain/experiment/experiment.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
-import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { type LocalDate } from '../../domain/time/date.ts';
 import type { Platform } from '../platform.ts';
+import { dateArg, out, pct } from './format.ts';
 
 type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
-const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
-
-function dateArg(v: string): LocalDate {
-  if (!isLocalDate(v)) throw new InvalidArgumentError(`"${v}" is not a date (YYYY-MM-DD)`);
-  return v;
-}
-
-const pct = (x: number | null | undefined) =>
-  x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`;
 
 export function formatResults(r: ExperimentResults): string {
   const lines = [

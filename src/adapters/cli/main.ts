@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../app/shared/errors.ts';
 import { updateLedgerPolicy } from '../../app/policy/ledger-policy.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
-import { addDays, isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { buildServer } from '../http/server.ts';
 import { openPlatform, type Platform } from '../platform.ts';
@@ -32,11 +32,7 @@ import { registerSimulateCommand } from './simulate-command.ts';
 import { registerComplianceCommands } from './compliance-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { Progress } from './progress.ts';
-
-function dateArg(value: string): LocalDate {
-  if (!isLocalDate(value)) throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
-  return value;
-}
+import { dateArg } from './format.ts';
 
 async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
   const p = await openPlatform(loadConfig());

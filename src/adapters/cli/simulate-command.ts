@@ -8,6 +8,7 @@ import { simulate, type SimulationReport } from '../../domain/simulation/simulat
 import type { CompiledStrategy } from '../../domain/strategy/validate.ts';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import type { Platform } from '../platform.ts';
+import { pct } from './format.ts';
 
 type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
 
@@ -28,8 +29,6 @@ async function loadStrategy(ref: string, withPlatform: WithPlatform): Promise<Co
   }
   return compileOrThrow(readFileSync(ref, 'utf8'));
 }
-
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
 export function formatSimulation(r: SimulationReport): string {
   const rows: [string, (s: SimulationReport['results'][number]) => string][] = [

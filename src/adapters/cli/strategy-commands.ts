@@ -18,23 +18,17 @@ import { formatMinor } from '../../domain/money/currency.ts';
 import { strategyDiagram } from '../../domain/strategy/diagram.ts';
 import { formatDiff } from '../../domain/strategy/diff.ts';
 import { parseStrategy } from '../../domain/strategy/validate.ts';
-import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { type LocalDate } from '../../domain/time/date.ts';
 import type { Platform } from '../platform.ts';
+import { dateArg, out, pct } from './format.ts';
 
 type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
-
-const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
 function versionArg(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`"${v}" is not a version number`);
   return n;
-}
-
-function dateArg(v: string): LocalDate {
-  if (!isLocalDate(v)) throw new InvalidArgumentError(`"${v}" is not a date (YYYY-MM-DD)`);
-  return v;
 }
 
 function describe(v: StrategyVersion): string {
@@ -179,7 +173,6 @@ export function registerStrategyCommands(
     });
 }
 
-const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const amounts = (m: Record<string, number>) =>
   Object.entries(m)
     .map(([c, v]) => `${formatMinor(v, c)} ${c}`)

@@ -218,6 +218,16 @@ export class SqlLedgerStore implements LedgerStore {
     };
   }
 
+  async accountBasics(id: string) {
+    const r = await this.k
+      .selectFrom('accounts as a')
+      .innerJoin('customers as c', 'c.id', 'a.customer_id')
+      .select(['a.currency', 'c.timezone'])
+      .where('a.external_id', '=', id)
+      .executeTakeFirst();
+    return r ?? null;
+  }
+
   async snapshots(from: string, to: string): Promise<SnapshotRow[]> {
     const rows = await this.k
       .selectFrom('portfolio_snapshots')

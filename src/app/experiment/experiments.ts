@@ -5,7 +5,7 @@
  */
 import { validateExperiment, type ExperimentDoc } from '../../domain/experiment/experiment.ts';
 import { PRODUCTS } from '../../domain/ledger/types.ts';
-import { DEFAULT_CHANNEL_COSTS } from '../../domain/review/review.ts';
+import { actionCost } from '../../domain/review/review.ts';
 import { createRandom } from '../../domain/portfolio/random.ts';
 import {
   bootstrapMeanDifference,
@@ -184,10 +184,7 @@ export async function experimentResults(
       for (const [c, n] of Object.entries(r.actions)) actions[c] = (actions[c] ?? 0) + n;
       if (r.collected > 0) collected[r.currency] = (collected[r.currency] ?? 0) + r.collected;
     }
-    const cost = Object.entries(actions).reduce(
-      (n, [c, k]) => n + k * (DEFAULT_CHANNEL_COSTS[c as keyof typeof DEFAULT_CHANNEL_COSTS] ?? 0),
-      0,
-    );
+    const cost = actionCost(actions);
     const currencies = Object.keys(collected);
     const mean =
       st.recovery.length > 0 ? st.recovery.reduce((a, b) => a + b, 0) / st.recovery.length : null;

@@ -55,7 +55,8 @@ export async function recordPayment(
   accountId: string,
   input: PaymentInput,
 ): Promise<PaymentOutcome> {
-  const acc = await deps.ledger.account(accountId);
+  // One light look-up: posting needs only the currency and the customer's zone.
+  const acc = await deps.ledger.accountBasics(accountId);
   if (!acc) throw notFound(`account ${accountId}`);
   const details: { at: string; reason: string }[] = [];
   if (!ID_RE.test(input.paymentId)) details.push({ at: 'paymentId', reason: 'is not a valid id' });

@@ -1,18 +1,9 @@
 import type { Hold, HoldKind, Instalment, Payment, Product } from '../../domain/ledger/types.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import type { CustomerRow } from '../../domain/import/rows.ts';
 
-export interface CustomerView {
-  id: string;
-  name: string;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  latitude: string | null;
-  longitude: string | null;
-  timezone: string;
-  language: string;
-  jurisdiction: string;
-}
+/** A customer as stored: the fields of an imported customer row, keyed by `id`. */
+export type CustomerView = Omit<CustomerRow, 'customerId'> & { id: string };
 
 export interface StoredState {
   asOf: LocalDate;
@@ -89,6 +80,8 @@ export interface LedgerStore {
     limit: number,
   ): Promise<Page<AccountSummary>>;
   account(id: string): Promise<AccountRecord | null>;
+  /** What posting to an account needs: its currency and its customer's time zone. */
+  accountBasics(id: string): Promise<{ currency: string; timezone: string } | null>;
   snapshots(from: LocalDate, to: LocalDate): Promise<SnapshotRow[]>;
   /** Looks a payment up by its external id. */
   payment(id: string): Promise<(StoredPayment & { accountId: string }) | null>;

@@ -5,6 +5,7 @@
  * id and the account id: deterministic, independent of the order accounts are seen in, and
  * recorded on first sight, so it is stable for the account's life in the experiment.
  */
+import { ID_PATTERN } from '../strategy/document.ts';
 import { celEnvironment, type CelContext } from '../strategy/facts.ts';
 
 export interface ArmDoc {
@@ -29,7 +30,7 @@ export interface ExperimentError {
   reason: string;
 }
 
-const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const ID_RE = new RegExp(ID_PATTERN);
 const env = celEnvironment();
 
 /** Checks an experiment; shares must add up to 100 and the first arm is the champion. */

@@ -20,6 +20,17 @@ export const DEFAULT_CHANNEL_COSTS: ChannelCosts = Object.freeze({
   write_off_review: 500,
 });
 
+/** The cost of actions counted by channel (unknown channels cost nothing). */
+export function actionCost(
+  actions: Readonly<Record<string, number>>,
+  costs: ChannelCosts = DEFAULT_CHANNEL_COSTS,
+): number {
+  return Object.entries(actions).reduce(
+    (n, [channel, count]) => n + count * (costs[channel as Channel] ?? 0),
+    0,
+  );
+}
+
 export function validateChannelCosts(costs: Record<string, unknown>): string[] {
   const errors: string[] = [];
   for (const [k, v] of Object.entries(costs)) {

@@ -9,7 +9,7 @@ import { DEFAULT_LEDGER_POLICY, type LedgerPolicy } from '../ledger/policy.ts';
 import type { Hold } from '../ledger/types.ts';
 import type { CustomerRecord } from '../portfolio/generator.ts';
 import { Random, type Seed } from '../portfolio/random.ts';
-import { DEFAULT_CHANNEL_COSTS } from '../review/review.ts';
+import { actionCost } from '../review/review.ts';
 import type { Channel } from '../strategy/document.ts';
 import type { AccountFacts } from '../strategy/facts.ts';
 import { planAccount, type Assignment, type PlannedAction } from '../strategy/plan.ts';
@@ -406,10 +406,7 @@ function runOne(
       recoveryRatios.push(Math.min(1, s.collected / s.startOutstanding));
   }
   const delinquent = sims.filter((s) => s.delinquentAtStart).length;
-  const cost = Object.entries(actions).reduce(
-    (n, [c, k]) => n + k * (DEFAULT_CHANNEL_COSTS[c as Channel] ?? 0),
-    0,
-  );
+  const cost = actionCost(actions);
   return {
     name,
     accounts: sims.length,

@@ -58,7 +58,10 @@ export interface StrategyDoc {
   segments: SegmentDoc[];
 }
 
-const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' } as const;
+/** Ids of strategies, segments, steps and experiments. */
+export const ID_PATTERN = '^[a-z0-9][a-z0-9_-]{0,63}$';
+
+const ID = { type: 'string', pattern: ID_PATTERN } as const;
 
 const CHANNEL = { type: 'string', enum: [...CHANNELS] } as const;
 

@@ -1,0 +1,15 @@
+/** Argument parsers and output helpers shared by the CLI commands. */
+import { InvalidArgumentError } from 'commander';
+import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+
+export function dateArg(value: string): LocalDate {
+  if (!isLocalDate(value)) throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
+  return value;
+}
+
+/** A line on standard output (a newline added when missing). */
+export const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+
+/** A rate as a percentage with one decimal; `-` when there is none. */
+export const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`;
