@@ -13,6 +13,23 @@ export interface Config {
   host: string;
   /** The portfolio's business time zone: it decides "today" for the daily cycle. */
   timezone: string;
+  channels: ChannelConfig;
+}
+
+/** Where messages go. A channel with no gateway set uses the sandbox (recorded, not delivered). */
+export interface ChannelConfig {
+  /** smtp://[user:pass@]host:port (smtps:// for TLS). */
+  smtpUrl: URL | undefined;
+  mailFrom: string;
+  /** Kannel's sendsms interface: http://user:pass@host:13013/cgi-bin/sendsms */
+  kannelUrl: URL | undefined;
+  /** A generic HTTPS JSON SMS provider (see adapters/channels/http-json-sms.ts). */
+  smsApiUrl: URL | undefined;
+  smsApiToken: string | undefined;
+  smsFrom: string;
+  /** Base of customer-facing links and of delivery-report callbacks. */
+  publicUrl: string;
+  companyName: string;
 }
 
 export class ConfigError extends Error {}
@@ -34,6 +51,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const timezone = env.RECOUP_TIMEZONE?.trim() || 'UTC';
   if (!isTimeZone(timezone)) errors.push(`RECOUP_TIMEZONE: unknown time zone "${timezone}"`);
+  const url = (name: string, schemes: string[]): URL | undefined => {
+    const v = env[name]?.trim();
+    if (!v) return undefined;
+    try {
+      const u = new URL(v);
+      if (!schemes.includes(u.protocol.slice(0, -1))) {
+        errors.push(`${name}: must be a ${schemes.join(' or ')} URL`);
+        return undefined;
+      }
+      return u;
+    } catch {
+      errors.push(`${name}: "${v}" is not a URL`);
+      return undefined;
+    }
+  };
+  const channels: ChannelConfig = {
+    smtpUrl: url('RECOUP_SMTP_URL', ['smtp', 'smtps']),
+    mailFrom: env.RECOUP_MAIL_FROM?.trim() || 'Recoup Demo Lender <collections@recoup.example>',
+    kannelUrl: url('RECOUP_KANNEL_URL', ['http', 'https']),
+    smsApiUrl: url('RECOUP_SMS_API_URL', ['http', 'https']),
+    smsApiToken: env.RECOUP_SMS_API_TOKEN?.trim() || undefined,
+    smsFrom: env.RECOUP_SMS_FROM?.trim() || 'RECOUP',
+    publicUrl: (
+      url('RECOUP_PUBLIC_URL', ['http', 'https'])?.toString() ?? `http://localhost:${portText}`
+    ).replace(/\/$/, ''),
+    companyName: env.RECOUP_COMPANY_NAME?.trim() || 'Recoup Demo Lender',
+  };
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return {
     databaseUrl,
@@ -42,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     host: env.HOST?.trim() || '0.0.0.0',
     timezone,
+    channels,
   };
 }

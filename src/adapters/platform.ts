@@ -23,6 +23,10 @@ import { SqlLedgerStore } from './storage/ledger-store.ts';
 import { openMigrated, type StorageConfig } from './storage/open.ts';
 import { SqlPolicyStore } from './storage/policy-store.ts';
 import type { Database } from './storage/sql-client.ts';
+import { SqlDispatchStore } from './storage/dispatch-store.ts';
+import { PgJobQueue } from './queue/pg-queue.ts';
+import { SqlTaskStore } from './storage/task-store.ts';
+import { SqlComplianceStore } from './storage/compliance-store.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -39,6 +43,10 @@ export interface Platform {
   reviews: ReviewStore;
   experiments: ExperimentStore;
   planner: DayPlanner;
+  dispatch: SqlDispatchStore;
+  jobs: PgJobQueue;
+  tasks: SqlTaskStore;
+  compliance: SqlComplianceStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -58,6 +66,10 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     reviews: new SqlReviewStore(db),
     experiments: new SqlExperimentStore(db),
     planner: createDayPlanner(),
+    dispatch: new SqlDispatchStore(db),
+    jobs: new PgJobQueue(db),
+    tasks: new SqlTaskStore(db),
+    compliance: new SqlComplianceStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

@@ -8,6 +8,14 @@ import { importPortfolio, type ImportReport } from '../../app/import/import-port
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { CsvFolderSource } from '../files/csv-source.ts';
 import type { Platform } from '../platform.ts';
+import { loadConfig } from '../config.ts';
+import { prepareDay } from '../../app/dispatch/dispatcher.ts';
+import {
+  buildProviders,
+  closeProviders,
+  dispatchDeps,
+  simulateDispatchDay,
+} from '../dispatch-runtime.ts';
 import { bar, Progress } from './progress.ts';
 
 export async function importFolder(
@@ -43,14 +51,37 @@ export function printImportReport(report: ImportReport, out: Writable, limit = 2
     out.write('nothing was written (use --skip-bad to write the good rows)\n');
 }
 
+/**
+ * How a cycled day's actions are dispatched: `live` prepares them for the workers (a past day's
+ * expire unsent); `simulate` also sends a past day's with a simulated clock through the sandbox
+ * (the demo's history); `none` leaves them planned.
+ */
+export type DispatchMode = 'live' | 'simulate' | 'none';
+
 export async function cycleDays(
   p: Platform,
   range: { from: LocalDate; to: LocalDate },
   progress = new Progress(),
+  dispatch: DispatchMode = 'live',
 ): Promise<void> {
   const t0 = performance.now();
   let accounts = 0;
-  const deps = { cycles: p.cycles, policies: p.policies, clock: p.clock, planner: p.planner };
+  const config = loadConfig();
+  const providers = buildProviders(p, config.channels, { sandbox: dispatch === 'simulate' });
+  const dd = dispatchDeps(p, providers, config.channels, 'cycle');
+  const today = p.today();
+  const afterDay = async (day: LocalDate) => {
+    if (dispatch === 'none') return;
+    if (dispatch === 'simulate' && day < today) await simulateDispatchDay(dd, p, day, p.timezone);
+    else await prepareDay(dd, day, p.clock.now());
+  };
+  const deps = {
+    cycles: p.cycles,
+    policies: p.policies,
+    clock: p.clock,
+    planner: p.planner,
+    afterDay,
+  };
   await runCycles(deps, range, (r, i, n) => {
     accounts = r.accounts;
     progress.update(
@@ -58,6 +89,7 @@ export async function cycleDays(
         `${r.actions} actions, ${r.durationMs} ms`,
     );
   });
+  await closeProviders(providers);
   if (p.db.engine === 'pglite') await p.db.checkpoint();
   progress.done(
     `cycle: done through ${range.to} (${accounts} accounts) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -65,9 +97,14 @@ export async function cycleDays(
 }
 
 /** Cycles the days since the last cycle up to today (at most `maxDays`). */
-export async function catchUp(p: Platform, maxDays: number, progress?: Progress): Promise<void> {
+export async function catchUp(
+  p: Platform,
+  maxDays: number,
+  progress?: Progress,
+  dispatch: DispatchMode = 'live',
+): Promise<void> {
   const range = catchUpRange(await p.cycles.lastCycled(), p.today(), maxDays);
-  if (range) await cycleDays(p, range, progress);
+  if (range) await cycleDays(p, range, progress, dispatch);
 }
 
 export async function exportTo(

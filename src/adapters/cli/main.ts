@@ -17,6 +17,7 @@ import { openDatabase } from '../storage/open.ts';
 import {
   catchUp,
   cycleDays,
+  type DispatchMode,
   DEMO_ACCOUNTS,
   DEMO_HISTORY_DAYS,
   DEMO_SEED,
@@ -33,6 +34,11 @@ import { registerComplianceCommands } from './compliance-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { Progress } from './progress.ts';
 import { dateArg } from './format.ts';
+import {
+  registerDispatchCommands,
+  seedDemoFieldAgents,
+  startInProcessWorker,
+} from './dispatch-commands.ts';
 
 async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
   const p = await openPlatform(loadConfig());
@@ -115,21 +121,33 @@ function program(): Command {
     .option('--as-of <date>', 'the date to cycle', dateArg)
     .option('--from <date>', 'first day of a range', dateArg)
     .option('--to <date>', 'last day of a range', dateArg)
-    .action(async (opts: { asOf?: LocalDate; from?: LocalDate; to?: LocalDate }) => {
-      if (opts.asOf && (opts.from || opts.to)) {
-        throw new InvalidArgumentError('give either --as-of or --from/--to');
-      }
-      await withPlatform(async (p) => {
-        const to = opts.to ?? opts.asOf ?? p.today();
-        const from = opts.from ?? opts.asOf ?? to;
-        await cycleDays(p, { from, to });
-      });
-    });
+    .option(
+      '--dispatch <mode>',
+      'live: queue the actions for the workers (past days expire unsent); simulate: send past days through the sandbox with a simulated clock; none',
+      'live',
+    )
+    .action(
+      async (opts: { asOf?: LocalDate; from?: LocalDate; to?: LocalDate; dispatch: string }) => {
+        if (opts.asOf && (opts.from || opts.to)) {
+          throw new InvalidArgumentError('give either --as-of or --from/--to');
+        }
+        if (!['live', 'simulate', 'none'].includes(opts.dispatch))
+          throw new InvalidArgumentError(
+            `--dispatch: "${opts.dispatch}" is not live, simulate or none`,
+          );
+        await withPlatform(async (p) => {
+          const to = opts.to ?? opts.asOf ?? p.today();
+          const from = opts.from ?? opts.asOf ?? to;
+          await cycleDays(p, { from, to }, undefined, opts.dispatch as DispatchMode);
+        });
+      },
+    );
 
   registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
   registerExperimentCommands(cli, withPlatform);
   registerSimulateCommand(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
+  registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
 
   const policy = cli
     .command('policy')
@@ -198,11 +216,15 @@ function program(): Command {
           });
         }
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
-        await cycleDays(p, demoRange(today), progress);
+        await seedDemoFieldAgents(p);
+        await cycleDays(p, demoRange(today), progress, 'simulate');
       } else {
-        await catchUp(p, DEMO_HISTORY_DAYS, progress);
+        await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
       }
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      // One process runs it all on the embedded engine: the API, the dispatch worker and the
+      // day's cycle when the date changes.
+      startInProcessWorker(p, config);
       await serve(p, config.port, config.host);
     });
 

@@ -31,7 +31,9 @@ export async function restoreStrategyState(tx: SqlConnection, from: LocalDate): 
   await tx.query('DELETE FROM strategy_path_events WHERE on_date >= $1::date', [from]);
   await tx.query('DELETE FROM experiment_assignments WHERE assigned_on >= $1::date', [from]);
   await tx.query(
-    "DELETE FROM planned_actions WHERE planned_for >= $1::date AND status IN ('planned', 'skipped')",
+    // Actions already dispatched happened (or were decided on): they stay.
+    `DELETE FROM planned_actions pa WHERE planned_for >= $1::date AND status IN ('planned', 'skipped')
+       AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.action_id = pa.id)`,
     [from],
   );
   await tx.query('DELETE FROM strategy_assignments');

@@ -17,6 +17,8 @@ export interface CycleDeps {
   clock: Clock;
   /** Plans each day's strategy actions after the delinquency update. */
   planner?: DayPlanner;
+  /** Runs after each day is cycled, before the next (the day's dispatch). */
+  afterDay?: (day: LocalDate) => Promise<void>;
 }
 
 export interface CycleRange {
@@ -45,6 +47,7 @@ export async function runCycles(
   const results: CycleDayResult[] = [];
   for (const [i, day] of days.entries()) {
     const r = await deps.cycles.runDay(day, policy, deps.clock.now(), deps.planner);
+    if (deps.afterDay) await deps.afterDay(day);
     results.push(r);
     onDay?.(r, i, days.length);
   }

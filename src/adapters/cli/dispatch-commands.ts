@@ -1,0 +1,221 @@
+/**
+ * `recoup worker` (dispatch jobs from the queue), `recoup dispatch status|run`, `recoup field
+ * plan`, `recoup compliance report|audit`, and the in-process worker of `npm start`.
+ */
+import type { Command } from 'commander';
+import { auditContacts, complianceReport } from '../../app/compliance/audit.ts';
+import { enqueueShards, prepareDay } from '../../app/dispatch/dispatcher.ts';
+import { planFieldVisits } from '../../app/dispatch/tasks.ts';
+import type { FieldAgent } from '../../app/dispatch/ports.ts';
+import { addDays, type LocalDate } from '../../domain/time/date.ts';
+import { loadConfig, type Config } from '../config.ts';
+import {
+  buildProviders,
+  closeProviders,
+  dispatchDeps,
+  runDispatchWorker,
+  workerId,
+} from '../dispatch-runtime.ts';
+import type { Platform } from '../platform.ts';
+import { catchUp, DEMO_HISTORY_DAYS } from './commands.ts';
+import { dateArg } from './format.ts';
+
+type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
+
+const print = (x: unknown) => void process.stdout.write(JSON.stringify(x, null, 2) + '\n');
+
+export function registerDispatchCommands(
+  cli: Command,
+  withPlatform: WithPlatform,
+  setExit: (code: number) => void,
+) {
+  cli
+    .command('worker')
+    .description('run dispatch jobs from the queue (any number of workers may share it)')
+    .option('--concurrency <n>', 'jobs at once', '2')
+    .option('--exit-when-idle', 'stop once no job is due')
+    .action(async (o: { concurrency: string; exitWhenIdle?: boolean }) => {
+      const config = loadConfig();
+      await withPlatform(async (p) => {
+        const providers = buildProviders(p, config.channels);
+        const worker = workerId();
+        const deps = dispatchDeps(p, providers, config.channels, worker);
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        process.stderr.write(`worker ${worker}: started\n`);
+        let idle: ReturnType<typeof setInterval> | undefined;
+        if (o.exitWhenIdle) {
+          idle = setInterval(async () => {
+            const r = await p.db.query<{ n: string | number }>(
+              `SELECT count(*) AS n FROM dispatches WHERE state IN ('queued', 'sending')
+                 AND channel IN ('sms', 'email', 'letter') AND not_before <= now()`,
+            );
+            if (Number(r.rows[0]?.n ?? 0) === 0) stop.abort();
+          }, 1000);
+        }
+        await enqueueShards(deps);
+        await runDispatchWorker(deps, p, {
+          worker,
+          signal: stop.signal,
+          concurrency: Number(o.concurrency),
+          onError: (e) => process.stderr.write(`worker ${worker}: ${(e as Error).message}\n`),
+        });
+        if (idle) clearInterval(idle);
+        await closeProviders(providers);
+        process.stderr.write(`worker ${worker}: stopped\n`);
+      });
+    });
+
+  const d = cli
+    .command('dispatch')
+    .description("the day's actions through compliance and the channels");
+  d.command('status')
+    .description('dispatches by channel and state for a day, and the job queue')
+    .option('--date <date>', 'the planned day (default today)', dateArg)
+    .action((o: { date?: LocalDate }) =>
+      withPlatform(async (p) => {
+        const day = o.date ?? p.today();
+        const r = await p.db.query<{ channel: string; state: string; n: string | number }>(
+          'SELECT channel, state, count(*) AS n FROM dispatches WHERE planned_for = $1::date GROUP BY 1, 2 ORDER BY 1, 2',
+          [day],
+        );
+        const byChannel: Record<string, Record<string, number>> = {};
+        for (const x of r.rows) (byChannel[x.channel] ??= {})[x.state] = Number(x.n);
+        print({ day, dispatches: byChannel, jobs: await p.jobs.counts() });
+      }),
+    );
+  d.command('prepare')
+    .description("create and check a day's dispatches from its planned actions")
+    .option('--date <date>', 'the planned day (default today)', dateArg)
+    .action((o: { date?: LocalDate }) =>
+      withPlatform(async (p) => {
+        const config = loadConfig();
+        const providers = buildProviders(p, config.channels);
+        const r = await prepareDay(
+          dispatchDeps(p, providers, config.channels, 'cli'),
+          o.date ?? p.today(),
+          p.clock.now(),
+        );
+        await closeProviders(providers);
+        print(r);
+      }),
+    );
+
+  cli
+    .command('field')
+    .description('field visits')
+    .command('plan')
+    .description(
+      "assign the day's visits to field agents by territory and capacity, in route order",
+    )
+    .option('--date <date>', 'the day (default today)', dateArg)
+    .action((o: { date?: LocalDate }) =>
+      withPlatform(async (p) => {
+        const plan = await planFieldVisits(
+          { tasks: p.tasks, dispatch: p.dispatch },
+          o.date ?? p.today(),
+          p.clock.now(),
+        );
+        print(plan);
+      }),
+    );
+
+  const c = cli.commands.find((x) => x.name() === 'compliance')!;
+  c.command('report')
+    .description('contacts by channel and local hour, blocks by rule, decisions, dispatch states')
+    .option('--from <date>', 'first day (default 30 days ago)', dateArg)
+    .option('--to <date>', 'last day (default today)', dateArg)
+    .action((o: { from?: LocalDate; to?: LocalDate }) =>
+      withPlatform(async (p) => {
+        const to = o.to ?? p.today();
+        const from = o.from ?? addDays(to, -29);
+        print(
+          await complianceReport(
+            p.compliance,
+            new Date(`${from}T00:00:00Z`),
+            new Date(`${addDays(to, 1)}T00:00:00Z`),
+          ),
+        );
+      }),
+    );
+  c.command('audit')
+    .description(
+      'decide every contact made in a period again under the rules in force then; exit 1 on a violation',
+    )
+    .option('--from <date>', 'first day (default 180 days ago)', dateArg)
+    .option('--to <date>', 'last day (default today)', dateArg)
+    .action((o: { from?: LocalDate; to?: LocalDate }) =>
+      withPlatform(async (p) => {
+        const to = o.to ?? p.today();
+        const from = o.from ?? addDays(to, -179);
+        const r = await auditContacts(
+          p.compliance,
+          new Date(`${from}T00:00:00Z`),
+          new Date(`${addDays(to, 1)}T00:00:00Z`),
+        );
+        print({
+          ...r,
+          violations: r.violations.slice(0, 100),
+          violationCount: r.violations.length,
+        });
+        if (r.violations.length > 0) setExit(1);
+      }),
+    );
+}
+
+/** The demo's field agents: a team in each of the largest cities of the demo portfolio. */
+export async function seedDemoFieldAgents(p: Platform): Promise<void> {
+  const teams: [string, number, number, string[]][] = [
+    ['Shanghai', 31.2304, 121.4737, ['zh-CN']],
+    ['Beijing', 39.9042, 116.4074, ['zh-CN']],
+    ['Guangzhou', 23.1291, 113.2644, ['zh-CN']],
+    ['Shenzhen', 22.5431, 114.0579, ['zh-CN']],
+    ['New York', 40.7128, -74.006, ['en', 'zh-CN']],
+    ['Los Angeles', 34.0522, -118.2437, ['en', 'zh-CN']],
+    ['Chicago', 41.8781, -87.6298, ['en']],
+    ['London', 51.5072, -0.1276, ['en']],
+  ];
+  const agents: FieldAgent[] = teams.flatMap(([city, lat, lon, languages]) =>
+    [1, 2].map((n) => ({
+      id: `${city.toLowerCase().replace(/\s+/g, '-')}-${n}`,
+      name: `${city} field agent ${n}`,
+      territory: city,
+      capacity: 8,
+      baseLat: lat + (n - 1.5) * 0.05,
+      baseLon: lon + (n - 1.5) * 0.05,
+      radiusKm: 60,
+      shiftStart: 9 * 60,
+      shiftEnd: 18 * 60,
+      languages,
+    })),
+  );
+  await p.tasks.saveAgents(agents);
+}
+
+/** `npm start`'s background: the dispatch worker, and the day's cycle when the date changes. */
+export function startInProcessWorker(p: Platform, config: Config): AbortController {
+  const stop = new AbortController();
+  const providers = buildProviders(p, config.channels);
+  const worker = workerId();
+  const deps = dispatchDeps(p, providers, config.channels, worker);
+  void enqueueShards(deps).then(() =>
+    runDispatchWorker(deps, p, {
+      worker,
+      signal: stop.signal,
+      pollMs: 1000,
+      onError: (e) => process.stderr.write(`dispatch: ${(e as Error).message}\n`),
+    }),
+  );
+  const tick = setInterval(() => {
+    void (async () => {
+      if ((await p.cycles.lastCycled()) !== p.today()) await catchUp(p, DEMO_HISTORY_DAYS);
+      await p.tasks.expireOverdue(p.clock.now());
+    })().catch((e: Error) => process.stderr.write(`daily cycle: ${e.message}\n`));
+  }, 60_000);
+  stop.signal.addEventListener('abort', () => {
+    clearInterval(tick);
+    void closeProviders(providers);
+  });
+  return stop;
+}

@@ -1,0 +1,175 @@
+/**
+ * The shell around dispatch: the providers chosen from configuration, the worker that runs
+ * dispatch jobs from the queue, and the replay of past days with a simulated clock (the demo's
+ * history, where the sandbox stands in for the gateways).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  DISPATCH_JOB,
+  enqueueShards,
+  prepareDay,
+  processShard,
+  type DispatchDeps,
+} from '../app/dispatch/dispatcher.ts';
+import type { ChannelProvider, MessageChannel } from '../app/dispatch/ports.ts';
+import { expireTasks } from '../app/dispatch/tasks.ts';
+import { MESSAGE_CHANNELS, SHARDS, dispatchWindow } from '../domain/dispatch/lifecycle.ts';
+import type { LocalDate } from '../domain/time/date.ts';
+import { addDays } from '../domain/time/date.ts';
+import { KannelSmsProvider } from './channels/kannel.ts';
+import { PdfLetterProvider } from './channels/letters.ts';
+import { SandboxProvider } from './channels/sandbox.ts';
+import { SmtpEmailProvider } from './channels/smtp.ts';
+import type { ChannelConfig } from './config.ts';
+import type { Platform } from './platform.ts';
+import { runWorker } from './queue/pg-queue.ts';
+
+export type Providers = Partial<Record<MessageChannel, ChannelProvider>>;
+
+export function workerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/** The gateways in the configuration; the sandbox for a channel with none. */
+export function buildProviders(
+  p: Platform,
+  c: ChannelConfig,
+  opts: { sandbox?: boolean } = {},
+): Providers {
+  const providers: Providers = {};
+  if (c.smtpUrl && !opts.sandbox) {
+    const u = c.smtpUrl;
+    providers.email = new SmtpEmailProvider({
+      host: u.hostname,
+      port: Number(u.port || (u.protocol === 'smtps:' ? 465 : 25)),
+      secure: u.protocol === 'smtps:',
+      ...(u.username
+        ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }
+        : {}),
+      from: c.mailFrom,
+      messageIdDomain: new URL(c.publicUrl).hostname || 'recoup.local',
+    });
+  } else providers.email = new SandboxProvider('email');
+  if (c.kannelUrl && !opts.sandbox) {
+    const u = new URL(c.kannelUrl);
+    const username = decodeURIComponent(u.username || u.searchParams.get('username') || '');
+    const password = decodeURIComponent(u.password || u.searchParams.get('password') || '');
+    u.username = '';
+    u.password = '';
+    providers.sms = new KannelSmsProvider({
+      sendsmsUrl: `${u.origin}${u.pathname}`,
+      username,
+      password,
+      from: c.smsFrom,
+      dlrUrl: (key: string) =>
+        `${c.publicUrl}/api/channels/kannel/dlr?key=${encodeURIComponent(key)}&status=%d&at=%T&reply=%A`,
+    });
+  } else providers.sms = new SandboxProvider('sms');
+  // A simulated history keeps its letters' text; their PDFs are rendered when downloaded.
+  providers.letter = opts.sandbox
+    ? new SandboxProvider('letter')
+    : new PdfLetterProvider(p.db, {
+        sender: { name: c.companyName, address: ['Collections Department', '1 Recovery Way'] },
+        now: () => p.clock.now(),
+      });
+  return providers;
+}
+
+export function dispatchDeps(
+  p: Platform,
+  providers: Providers,
+  c: ChannelConfig,
+  actor: string,
+): DispatchDeps {
+  return {
+    store: p.dispatch,
+    queue: p.jobs,
+    providers,
+    settings: { companyName: c.companyName, publicUrl: c.publicUrl },
+    actor,
+  };
+}
+
+export async function closeProviders(providers: Providers): Promise<void> {
+  await Promise.allSettled(Object.values(providers).map((x) => x?.close()));
+}
+
+/** Runs dispatch jobs until the signal aborts: the body of `recoup worker` and of `npm start`. */
+export async function runDispatchWorker(
+  deps: DispatchDeps,
+  p: Platform,
+  o: {
+    worker: string;
+    signal: AbortSignal;
+    concurrency?: number;
+    pollMs?: number;
+    leaseMs?: number;
+    onError?: (e: unknown) => void;
+  },
+): Promise<void> {
+  await runWorker({
+    queue: p.jobs,
+    worker: o.worker,
+    now: () => p.clock.now(),
+    concurrency: o.concurrency ?? 2,
+    pollMs: o.pollMs ?? 250,
+    leaseMs: o.leaseMs ?? 15_000,
+    signal: o.signal,
+    onError: (_job, e) => o.onError?.(e),
+    handlers: {
+      [DISPATCH_JOB]: async (job, ctx) => {
+        const shard = Number(job.payload.shard);
+        await processShard(deps, shard, {
+          now: () => p.clock.now(),
+          token: `${ctx.worker}:${job.id}:${randomBytes(4).toString('hex')}`,
+          signal: ctx.signal,
+          jitter: () => Math.random(),
+        });
+        // Work still waiting (retries, rescheduled messages) gets its next job.
+        await enqueueShards(deps);
+      },
+    },
+  });
+}
+
+/**
+ * A past day's dispatch with a simulated clock: the day's actions are prepared, then every shard
+ * is worked at each instant something is due, up to the end of the day; what is left expires.
+ * Only for the sandbox (the demo's history): real gateways never send for a past day.
+ */
+export async function simulateDispatchDay(
+  deps: DispatchDeps,
+  p: Platform,
+  day: LocalDate,
+  zone: string,
+): Promise<{ sent: number; blocked: number }> {
+  const start = dispatchWindow('sms', day, zone).slot;
+  const dayStart = new Date(start.getTime() - 10 * 3_600_000);
+  await prepareDay(deps, day, dayStart);
+  const end = dispatchWindow('sms', addDays(day, 1), zone).slot;
+  let sent = 0;
+  let blocked = 0;
+  for (let guard = 0; guard < 500; guard++) {
+    const pending = await p.dispatch.pendingShards(MESSAGE_CHANNELS);
+    const due = [...pending.values()].filter((t) => t < end);
+    if (due.length === 0) break;
+    const at = new Date(Math.min(...due.map((t) => t.getTime())));
+    for (let shard = 0; shard < SHARDS; shard++) {
+      const next = pending.get(shard);
+      if (!next || next > at) continue;
+      const r = await processShard(deps, shard, {
+        now: () => at,
+        token: `replay:${day}:${shard}:${guard}`,
+      });
+      sent += r.sent;
+      blocked += r.blocked;
+    }
+  }
+  await expireTasks(p.tasks, end);
+  await p.db.query(
+    `UPDATE jobs SET state = 'done', finished_at = now() WHERE kind = $1 AND state = 'pending'`,
+    [DISPATCH_JOB],
+  );
+  return { sent, blocked };
+}

@@ -1,0 +1,681 @@
+/**
+ * Dispatch: the planned actions of a day carried out through the channels, with the compliance
+ * engine between the plan and the customer.
+ *
+ * - `prepareDay` turns a day's planned actions into dispatches and checks each against the
+ *   rules for its first slot (the customer's local morning): allowed ones are queued (calls and
+ *   visits become tasks), denied ones are blocked with the rules' reasons, and rescheduled to
+ *   the next allowed time when the rules say when that is and it is still within the day.
+ * - `processShard` is the job a worker runs for one shard of customers: it reconciles messages
+ *   a stopped worker left `sending`, checks every due message again at the moment of sending
+ *   against the history as it is then, renders it, sends it with the provider and records the
+ *   result. No message can leave without an ALLOW decision stored beside it.
+ *
+ * Exactly-once: a message is marked `sending` with this worker's claim token before it is
+ * sent; the provider calls `handOver` right before the last bytes that make it the provider's
+ * (the end of the SMTP data, the end of the HTTP request) and that mark is committed first. A
+ * message left `sending` without the mark never reached the provider and is sent again; one
+ * with the mark is taken as sent, or asked of the provider where it can be asked.
+ */
+import {
+  decideContact,
+  attemptOf,
+  type ContactContext,
+} from '../../domain/dispatch/contact-case.ts';
+import {
+  MESSAGE_CHANNELS,
+  nextRetry,
+  SHARDS,
+  type DispatchChannel,
+  type RetryPolicy,
+} from '../../domain/dispatch/lifecycle.ts';
+import { DEFAULT_TEMPLATES } from '../../domain/templates/catalog.ts';
+import {
+  escapeHtml,
+  formatDate,
+  formatMoney,
+  renderTemplate,
+  templateValues,
+  type MessageTemplate,
+} from '../../domain/templates/templates.ts';
+import type { LocalDate } from '../../domain/time/date.ts';
+import type {
+  ChannelProvider,
+  DispatchRow,
+  DispatchStore,
+  DispatchUpdate,
+  JobQueue,
+  MessageChannel,
+  MessageData,
+  OutboundMessage,
+  SendResult,
+} from './ports.ts';
+
+export const DISPATCH_JOB = 'dispatch.shard';
+
+export interface DispatchSettings {
+  companyName: string;
+  /** Base of the customer-facing links (payment, opt-out). */
+  publicUrl: string;
+  retry?: RetryPolicy;
+}
+
+export interface DispatchDeps {
+  store: DispatchStore;
+  queue: JobQueue;
+  providers: Partial<Record<MessageChannel, ChannelProvider>>;
+  settings: DispatchSettings;
+  /** Who decides (recorded with each decision), e.g. the worker's id. */
+  actor: string;
+}
+
+const HISTORY_MS = 9 * 86_400_000;
+const PAGE = 2_000;
+
+function emptyUpdate(): DispatchUpdate {
+  return { transitions: [], fields: new Map(), decisions: [], attempts: [], tasks: [] };
+}
+
+function proposal(d: DispatchRow, ts: Date) {
+  return { ts, channel: d.channel, debts: [d.accountExt], purpose: d.purpose };
+}
+
+/** Creates and plan-checks the dispatches of `day`; returns counts by outcome. */
+export async function prepareDay(
+  deps: DispatchDeps,
+  day: LocalDate,
+  now: Date,
+): Promise<{ created: number; queued: number; blocked: number; rescheduled: number }> {
+  const created = await deps.store.createForDay(day, now);
+  const counts = { created, queued: 0, blocked: 0, rescheduled: 0 };
+  let afterId = 0;
+  for (;;) {
+    const rows = await deps.store.inState('planned', { day, afterId, limit: PAGE });
+    if (rows.length === 0) break;
+    afterId = rows[rows.length - 1]!.id;
+    const contexts = await deps.store.contexts(
+      rows.map((r) => r.customerId),
+      new Date(now.getTime() - HISTORY_MS),
+    );
+    const u = emptyUpdate();
+    for (const d of rows) {
+      const ctx = contexts.get(d.customerId);
+      const ts = new Date(Math.max(now.getTime(), d.notBefore?.getTime() ?? now.getTime()));
+      if (!ctx || ts >= d.expiresAt) {
+        u.transitions.push({
+          id: d.id,
+          from: 'planned',
+          to: 'expired',
+          at: now,
+          reason: 'its day is over',
+        });
+        continue;
+      }
+      const decision = decideContact(ctx, proposal(d, ts));
+      u.decisions.push({
+        dispatchId: d.id,
+        taskId: null,
+        customerId: d.customerId,
+        channel: d.channel,
+        person: 'debtor',
+        stage: 'plan',
+        proposedAt: ts,
+        ruleSet: decision.ruleSet,
+        ruleSetVersion: decision.ruleSetVersion,
+        decision: decision.decision,
+        reasons: decision.reasons,
+        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
+        decidedBy: deps.actor,
+      });
+      const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
+      if (decision.decision === 'ALLOW') {
+        u.transitions.push(
+          {
+            id: d.id,
+            from: 'planned',
+            to: 'checked',
+            at: now,
+            reason: `allowed under ${decision.ruleSet}`,
+          },
+          {
+            id: d.id,
+            from: 'checked',
+            to: 'queued',
+            at: now,
+            reason: `first try at ${ts.toISOString()}`,
+          },
+        );
+        u.fields.set(d.id, { notBefore: ts });
+        taskFor(u, d);
+        counts.queued++;
+        continue;
+      }
+      u.transitions.push({ id: d.id, from: 'planned', to: 'blocked', at: now, reason: why });
+      const next = decision.nextAllowed ? new Date(decision.nextAllowed) : null;
+      if (next && next < d.expiresAt) {
+        u.transitions.push({
+          id: d.id,
+          from: 'blocked',
+          to: 'queued',
+          at: now,
+          reason: `rescheduled to ${next.toISOString()}, the next time the rules allow`,
+        });
+        u.fields.set(d.id, { notBefore: next, nextAllowed: next });
+        taskFor(u, d);
+        counts.rescheduled++;
+      } else {
+        u.fields.set(d.id, { nextAllowed: next });
+        counts.blocked++;
+      }
+    }
+    await deps.store.apply(u);
+  }
+  await enqueueShards(deps);
+  return counts;
+}
+
+function taskFor(u: DispatchUpdate, d: DispatchRow): void {
+  if (d.channel === 'phone')
+    u.tasks.push({ dispatchId: d.id, kind: 'call', queue: `calls:${d.stepId ?? d.template}` });
+  if (d.channel === 'field_visit')
+    u.tasks.push({ dispatchId: d.id, kind: 'visit', queue: 'field' });
+}
+
+/** Enqueues a job for every shard with messages waiting, due when the first of them is. */
+export async function enqueueShards(deps: Pick<DispatchDeps, 'store' | 'queue'>): Promise<number> {
+  const shards = await deps.store.pendingShards(MESSAGE_CHANNELS);
+  return deps.queue.enqueue(
+    [...shards].map(([shard, next]) => ({
+      kind: DISPATCH_JOB,
+      key: `dispatch:${shard}`,
+      group: `dispatch:${shard}`,
+      payload: { shard },
+      runAt: next,
+      maxAttempts: 1_000,
+    })),
+  );
+}
+
+/** Picks a template: a saved one over the catalogue's, the customer's language over English. */
+export function pickTemplate(
+  templates: readonly MessageTemplate[],
+  id: string,
+  channel: MessageChannel,
+  language: string,
+): MessageTemplate | undefined {
+  const candidates = templates.filter((t) => t.id === id && t.channel === channel);
+  return (
+    candidates.find((t) => t.language === language) ??
+    candidates.find((t) => language.startsWith(t.language.slice(0, 2))) ??
+    candidates.find((t) => t.language === 'en')
+  );
+}
+
+const zh = (language: string) => language.startsWith('zh');
+
+/** The message of a dispatch, rendered from the account's figures in the customer's language. */
+export function renderMessage(
+  d: DispatchRow,
+  data: MessageData,
+  templates: readonly MessageTemplate[],
+  settings: DispatchSettings,
+): OutboundMessage | string {
+  const channel = d.channel as MessageChannel;
+  const template = pickTemplate(templates, d.template, channel, data.language);
+  if (!template) return `no ${channel} template "${d.template}"`;
+  if (!data.address)
+    return `the customer has no ${channel === 'letter' ? 'postal address' : channel === 'email' ? 'e-mail address' : 'phone number'}`;
+  const amountDue = data.arrears > 0 ? data.arrears : data.nextDue;
+  const values = templateValues({
+    customerName: data.customerName,
+    companyName: settings.companyName,
+    accountId: d.accountExt,
+    currency: data.currency,
+    language: data.language,
+    amountDue,
+    outstanding: data.outstanding,
+    dueDate: data.dueDate,
+    daysPastDue: data.pastDueDays,
+    paymentReference: d.accountExt,
+    paymentLink: `${settings.publicUrl}/pay/${encodeURIComponent(d.accountExt)}`,
+    optOutLink: `${settings.publicUrl}/preferences/${encodeURIComponent(d.key)}?channel=${channel}`,
+    bill: data.bill,
+  });
+  const r = renderTemplate(template, values);
+  const m = (v: number) => formatMoney(v, data.currency, data.language);
+  const msg: OutboundMessage = {
+    idempotencyKey: d.key,
+    channel,
+    to: data.address,
+    text: r.text,
+    language: data.language,
+    recipientName: data.customerName,
+    reference: d.accountExt,
+    dateText: formatDate(d.plannedFor, data.language),
+  };
+  if (r.subject !== undefined) msg.subject = r.subject;
+  if (r.html !== undefined) msg.html = r.html;
+  if (channel !== 'sms' && data.bill.length > 0) {
+    const bill = {
+      columns: zh(data.language)
+        ? ['期数', '到期日', '本金', '利息', '费用', '未还']
+        : ['#', 'Due date', 'Principal', 'Interest', 'Fees', 'Unpaid'],
+      rows: data.bill.map((b) => [
+        String(b.seq),
+        formatDate(b.dueDate, data.language),
+        m(b.principal),
+        m(b.interest),
+        m(b.fees),
+        m(b.unpaid),
+      ]),
+      total: [
+        zh(data.language) ? '合计应还' : 'Total due',
+        m(data.bill.reduce((n, b) => n + b.unpaid, 0)),
+      ] as [string, string],
+    };
+    msg.bill = bill;
+    // In the HTML part the bill is a table.
+    const asHtml = escapeHtml(values.itemised_bill).replaceAll('\n', '<br>');
+    if (msg.html?.includes(asHtml))
+      msg.html = msg.html
+        .replace(`<p>${asHtml}</p>`, billTable(bill))
+        .replace(asHtml, billTable(bill));
+  }
+  return msg;
+}
+
+function billTable(b: { columns: string[]; rows: string[][]; total: [string, string] }): string {
+  const cell = (tag: string, v: string, i: number) =>
+    `<${tag} style="padding:4px 8px;border-bottom:1px solid #ddd;text-align:${i >= 2 ? 'right' : 'left'}">${escapeHtml(v)}</${tag}>`;
+  return [
+    '<table style="border-collapse:collapse">',
+    `<thead><tr>${b.columns.map((c, i) => cell('th', c, i)).join('')}</tr></thead>`,
+    '<tbody>',
+    ...b.rows.map((r) => `<tr>${r.map((c, i) => cell('td', c, i)).join('')}</tr>`),
+    '</tbody>',
+    `<tfoot><tr><th colspan="${b.columns.length - 1}" style="padding:4px 8px;text-align:right">${escapeHtml(b.total[0])}</th><th style="padding:4px 8px;text-align:right">${escapeHtml(b.total[1])}</th></tr></tfoot>`,
+    '</table>',
+  ].join('\n');
+}
+
+/** Group commit of hand-overs: every hand-over asked within a few milliseconds is one UPDATE. */
+class HandOvers {
+  private pending: { id: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly store: DispatchStore,
+    private readonly token: string,
+    private readonly now: () => Date,
+  ) {}
+
+  ask(id: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, resolve, reject });
+      this.timer ??= setTimeout(() => void this.flush(), 2);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      const held = await this.store.handOver(
+        batch.map((b) => b.id),
+        this.token,
+        this.now(),
+      );
+      for (const b of batch) {
+        if (held.has(b.id)) b.resolve();
+        else b.reject(new Error('this worker no longer holds the message'));
+      }
+    } catch (e) {
+      for (const b of batch) b.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+}
+
+export interface ShardOptions {
+  now: () => Date;
+  /** A token unique to this run of the shard (claims are fenced by it). */
+  token: string;
+  batch?: number;
+  /** Messages in flight at once. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Spreads retries; in [0, 1). */
+  jitter?: () => number;
+}
+
+export interface ShardResult {
+  reconciled: number;
+  sent: number;
+  blocked: number;
+  rescheduled: number;
+  retried: number;
+  failed: number;
+  expired: number;
+}
+
+/** Reconciles, checks and sends every due message of one shard. */
+export async function processShard(
+  deps: DispatchDeps,
+  shard: number,
+  o: ShardOptions,
+): Promise<ShardResult> {
+  const res: ShardResult = {
+    reconciled: 0,
+    sent: 0,
+    blocked: 0,
+    rescheduled: 0,
+    retried: 0,
+    failed: 0,
+    expired: 0,
+  };
+  res.reconciled = await reconcile(deps, shard, o.now());
+  const templates = [...(await deps.store.templates()), ...DEFAULT_TEMPLATES];
+  const handOvers = new HandOvers(deps.store, o.token, o.now);
+  const batch = o.batch ?? 500;
+  for (;;) {
+    if (o.signal?.aborted) break;
+    const now = o.now();
+    const rows = await deps.store.inState('queued', {
+      shard,
+      dueBy: now,
+      limit: batch,
+      channels: MESSAGE_CHANNELS,
+    });
+    if (rows.length === 0) break;
+    const contexts = await deps.store.contexts(
+      rows.map((r) => r.customerId),
+      new Date(now.getTime() - HISTORY_MS),
+    );
+    const data = await deps.store.messageData(rows);
+    const claim = emptyUpdate();
+    const outgoing: {
+      d: DispatchRow;
+      msg: OutboundMessage;
+      provider: ChannelProvider;
+      ctx: ContactContext;
+    }[] = [];
+    for (const d of rows) {
+      const ctx = contexts.get(d.customerId);
+      if (!ctx || now >= d.expiresAt) {
+        claim.transitions.push({
+          id: d.id,
+          from: 'queued',
+          to: 'expired',
+          at: now,
+          reason: 'not sent within its day',
+        });
+        res.expired++;
+        continue;
+      }
+      const p = proposal(d, now);
+      const decision = decideContact(ctx, p);
+      claim.decisions.push({
+        dispatchId: d.id,
+        taskId: null,
+        customerId: d.customerId,
+        channel: d.channel,
+        person: 'debtor',
+        stage: 'send',
+        proposedAt: now,
+        ruleSet: decision.ruleSet,
+        ruleSetVersion: decision.ruleSetVersion,
+        decision: decision.decision,
+        reasons: decision.reasons,
+        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
+        decidedBy: deps.actor,
+      });
+      if (decision.decision === 'DENY') {
+        const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
+        claim.transitions.push({ id: d.id, from: 'queued', to: 'blocked', at: now, reason: why });
+        const next = decision.nextAllowed ? new Date(decision.nextAllowed) : null;
+        if (next && next < d.expiresAt) {
+          claim.transitions.push({
+            id: d.id,
+            from: 'blocked',
+            to: 'queued',
+            at: now,
+            reason: `rescheduled to ${next.toISOString()}`,
+          });
+          claim.fields.set(d.id, { notBefore: next, nextAllowed: next });
+          res.rescheduled++;
+        } else {
+          claim.fields.set(d.id, { nextAllowed: next });
+          res.blocked++;
+        }
+        continue;
+      }
+      const provider = deps.providers[d.channel as MessageChannel];
+      const rendered = data.get(d.id)
+        ? renderMessage(d, data.get(d.id)!, templates, deps.settings)
+        : 'no account data';
+      if (!provider || typeof rendered === 'string') {
+        const reason: string = !provider
+          ? `no ${d.channel} provider is configured`
+          : (rendered as string);
+        claim.transitions.push({ id: d.id, from: 'queued', to: 'failed', at: now, reason });
+        res.failed++;
+        continue;
+      }
+      claim.transitions.push({
+        id: d.id,
+        from: 'queued',
+        to: 'sending',
+        at: now,
+        reason: `to ${provider.name}`,
+      });
+      claim.fields.set(d.id, {
+        claimToken: o.token,
+        recipient: rendered.to,
+        language: rendered.language,
+        subject: rendered.subject ?? null,
+        body: rendered.text,
+        provider: provider.name,
+      });
+      // Later messages of this batch to the same customer see this one in the history.
+      ctx.history.push(attemptOf(p, ctx, 'sent'));
+      outgoing.push({ d, msg: rendered, provider, ctx });
+    }
+    const claimed = await deps.store.apply(claim);
+    const toSend = outgoing.filter((x) => claimed.has(x.d.id));
+    const results = await sendAll(toSend, o.concurrency ?? 16, (x) =>
+      x.provider.send(x.msg, () => handOvers.ask(x.d.id)),
+    );
+    const done = emptyUpdate();
+    const at = o.now();
+    for (const [i, x] of toSend.entries()) {
+      recordResult(
+        done,
+        x.d,
+        results[i]!,
+        at,
+        now,
+        deps.settings.retry,
+        o.jitter?.() ?? 0,
+        res,
+        x.provider.name,
+      );
+    }
+    await deps.store.apply(done);
+  }
+  return res;
+}
+
+function recordResult(
+  u: DispatchUpdate,
+  d: DispatchRow,
+  r: SendResult | Error,
+  at: Date,
+  decidedAt: Date,
+  retry: RetryPolicy | undefined,
+  jitter: number,
+  res: ShardResult,
+  provider: string,
+): void {
+  if (!(r instanceof Error) && r.status === 'sent') {
+    u.transitions.push({
+      id: d.id,
+      from: 'sending',
+      to: 'sent',
+      at,
+      reason: r.detail ?? `accepted by ${provider}`,
+      providerMessageId: r.providerMessageId ?? null,
+    });
+    u.fields.set(d.id, {
+      sentAt: at,
+      providerMessageId: r.providerMessageId ?? null,
+      claimToken: null,
+    });
+    u.attempts.push({
+      customerId: d.customerId,
+      accountId: d.accountId,
+      dispatchId: d.id,
+      taskId: null,
+      // The contact's time is when it was allowed and handed over.
+      ts: decidedAt,
+      channel: d.channel,
+      direction: 'outbound',
+      outcome: 'sent',
+      person: 'debtor',
+      address: null,
+      byUser: null,
+    });
+    res.sent++;
+    return;
+  }
+  const reason = r instanceof Error ? r.message : r.reason;
+  const attempts = d.attempts + 1;
+  const next =
+    r instanceof Error || r.status === 'temporary_failure'
+      ? nextRetry(attempts, at, retry, jitter)
+      : null;
+  if (next && next < d.expiresAt) {
+    u.transitions.push({
+      id: d.id,
+      from: 'sending',
+      to: 'queued',
+      at,
+      reason: `temporary failure, retry at ${next.toISOString()}: ${reason}`,
+      unlessHandedOver: r instanceof Error,
+    });
+    u.fields.set(d.id, { attempts, notBefore: next, claimToken: null, lastReason: reason });
+    res.retried++;
+  } else {
+    const why =
+      !(r instanceof Error) && r.status === 'permanent_failure'
+        ? `permanent failure: ${reason}`
+        : `out of retries after ${attempts} attempts: ${reason}`;
+    u.transitions.push({
+      id: d.id,
+      from: 'sending',
+      to: 'failed',
+      at,
+      reason: why,
+      unlessHandedOver: r instanceof Error,
+    });
+    u.fields.set(d.id, { attempts, claimToken: null });
+    res.failed++;
+  }
+}
+
+async function sendAll<T>(
+  items: T[],
+  concurrency: number,
+  send: (x: T) => Promise<SendResult>,
+): Promise<(SendResult | Error)[]> {
+  const out: (SendResult | Error)[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await send(items[i]!);
+      } catch (e) {
+        out[i] = e instanceof Error ? e : new Error(String(e));
+      }
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
+/** Messages a stopped worker left `sending`: sent if handed over (or the provider has them), else queued again. */
+async function reconcile(deps: DispatchDeps, shard: number, now: Date): Promise<number> {
+  const left = await deps.store.leftSending(shard);
+  if (left.length === 0) return 0;
+  const u = emptyUpdate();
+  for (const d of left) {
+    const provider = Object.values(deps.providers).find((p) => p?.name === d.provider);
+    let has: boolean | null = null;
+    if (provider?.lookup) {
+      const r = await provider.lookup(d.key).catch(() => ({ status: 'unknown' as const }));
+      if (r.status === 'accepted') has = true;
+      else if (r.status === 'not_found') has = false;
+    }
+    if (has ?? d.handedOver) {
+      u.transitions.push({
+        id: d.id,
+        from: 'sending',
+        to: 'sent',
+        at: now,
+        reason:
+          has === true
+            ? `the provider ${d.provider} reports it has the message`
+            : 'handed over to the provider before the worker stopped; taken as accepted',
+      });
+      u.fields.set(d.id, { sentAt: now, claimToken: null });
+      u.attempts.push({
+        customerId: d.customerId,
+        accountId: d.accountId,
+        dispatchId: d.id,
+        taskId: null,
+        ts: now,
+        channel: d.channel,
+        direction: 'outbound',
+        outcome: 'sent',
+        person: 'debtor',
+        address: null,
+        byUser: null,
+      });
+    } else {
+      u.transitions.push({
+        id: d.id,
+        from: 'sending',
+        to: 'queued',
+        at: now,
+        reason: 'the worker stopped before handing the message over; it is sent again',
+        unlessHandedOver: has === null,
+      });
+      u.fields.set(d.id, { claimToken: null });
+    }
+  }
+  const applied = await deps.store.apply(u);
+  return applied.size;
+}
+
+/** Every shard, once: for the embedded engine's in-process catch-up and for tests. */
+export async function processAllShards(
+  deps: DispatchDeps,
+  o: Omit<ShardOptions, 'token'> & { token: (shard: number) => string },
+): Promise<ShardResult> {
+  const total: ShardResult = {
+    reconciled: 0,
+    sent: 0,
+    blocked: 0,
+    rescheduled: 0,
+    retried: 0,
+    failed: 0,
+    expired: 0,
+  };
+  for (let shard = 0; shard < SHARDS; shard++) {
+    const r = await processShard(deps, shard, { ...o, token: o.token(shard) });
+    for (const k of Object.keys(total) as (keyof ShardResult)[]) total[k] += r[k];
+  }
+  return total;
+}
+
+export type { DispatchChannel };

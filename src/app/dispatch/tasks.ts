@@ -1,0 +1,284 @@
+/**
+ * Calls and field visits: a phone or visit dispatch becomes a task for a person. Starting it is
+ * a contact proposed now, checked by the compliance engine like any message; the outcome the
+ * collector or field agent records is a contact attempt the rules count from then on.
+ */
+import { CONNECTED, OUTCOMES, type Outcome } from '../../domain/compliance/types.ts';
+import { decideContact, type ContactDecision } from '../../domain/dispatch/contact-case.ts';
+import { planFieldDay, type FieldDayPlan } from '../../domain/field/assign.ts';
+import { haversineMetres } from '../../domain/field/routing.ts';
+import type { LocalDate } from '../../domain/time/date.ts';
+import { AppError, invalid, notFound } from '../shared/errors.ts';
+import type { DispatchStore, TaskRow, TaskStore } from './ports.ts';
+
+/** What a collector may record for a call; visits add `visited` and `not_home`. */
+export const CALL_OUTCOMES = [
+  'no_answer',
+  'busy',
+  'not_in_service',
+  'voicemail',
+  'conversation',
+  'wrong_number',
+  'promise_to_pay',
+  'refused',
+  'dispute',
+  'hardship',
+] as const satisfies readonly Outcome[];
+
+export interface TaskDeps {
+  tasks: TaskStore;
+  dispatch: DispatchStore;
+}
+
+const HISTORY_MS = 9 * 86_400_000;
+
+/** Starts a call or visit now, if the rules allow it; the decision is stored either way. */
+export async function startTask(
+  deps: TaskDeps,
+  taskId: number,
+  by: string,
+  now: Date,
+): Promise<{ task: TaskRow; decision: ContactDecision }> {
+  const task = await deps.tasks.task(taskId);
+  if (!task) throw notFound(`task ${taskId}`);
+  if (task.state !== 'open' && task.state !== 'assigned')
+    throw new AppError('INVALID_STATE', `task ${taskId} is ${task.state}`);
+  const ctx = (
+    await deps.dispatch.contexts([task.customerId], new Date(now.getTime() - HISTORY_MS))
+  ).get(task.customerId);
+  if (!ctx) throw notFound(`customer of task ${taskId}`);
+  const channel = task.kind === 'call' ? 'phone' : 'field_visit';
+  const decision = decideContact(ctx, { ts: now, channel, debts: [task.accountExt] });
+  const [d] = await deps.dispatch.inState('queued', { afterId: task.dispatchId - 1, limit: 1 });
+  const allowed = decision.decision === 'ALLOW';
+  await deps.dispatch.apply({
+    transitions:
+      allowed && d && d.id === task.dispatchId
+        ? [
+            {
+              id: d.id,
+              from: 'queued',
+              to: 'sending',
+              at: now,
+              reason: `${task.kind} started by ${by}`,
+            },
+          ]
+        : [],
+    fields: new Map(),
+    decisions: [
+      {
+        dispatchId: task.dispatchId,
+        taskId,
+        customerId: task.customerId,
+        channel,
+        person: 'debtor',
+        stage: task.kind === 'call' ? 'call' : 'visit',
+        proposedAt: now,
+        ruleSet: decision.ruleSet,
+        ruleSetVersion: decision.ruleSetVersion,
+        decision: decision.decision,
+        reasons: decision.reasons,
+        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
+        decidedBy: by,
+      },
+    ],
+    attempts: [],
+    tasks: [],
+  });
+  if (allowed) {
+    await deps.tasks.setTask(
+      taskId,
+      ['open', 'assigned'],
+      'in_progress',
+      { assignee: task.assignee ?? by },
+      now,
+    );
+  }
+  return { task: (await deps.tasks.task(taskId))!, decision };
+}
+
+export interface OutcomeInput {
+  outcome: string;
+  notes?: string;
+  by: string;
+  /** Where a field agent recorded it. */
+  latitude?: number;
+  longitude?: number;
+}
+
+/** Records the outcome of a started call or visit: the contact attempt, the task and dispatch. */
+export async function recordOutcome(
+  deps: TaskDeps,
+  taskId: number,
+  input: OutcomeInput,
+  now: Date,
+): Promise<TaskRow> {
+  const task = await deps.tasks.task(taskId);
+  if (!task) throw notFound(`task ${taskId}`);
+  const allowed: readonly string[] =
+    task.kind === 'call' ? CALL_OUTCOMES : [...CALL_OUTCOMES, 'visited', 'not_home'];
+  if (!allowed.includes(input.outcome))
+    throw invalid('unknown outcome', [
+      { at: 'outcome', reason: `"${input.outcome}" is not one of ${allowed.join(', ')}` },
+    ]);
+  if (task.state !== 'in_progress')
+    throw new AppError(
+      'INVALID_STATE',
+      `task ${taskId} is ${task.state}: start it first (the compliance check happens then)`,
+    );
+  // Visits count as attempts by their nearest call outcome for the rules.
+  const outcome: Outcome = (OUTCOMES as readonly string[]).includes(input.outcome)
+    ? (input.outcome as Outcome)
+    : input.outcome === 'visited'
+      ? 'conversation'
+      : 'no_answer';
+  const reached = CONNECTED.has(outcome);
+  await deps.dispatch.apply({
+    transitions: [
+      {
+        id: task.dispatchId,
+        from: 'sending',
+        to: 'sent',
+        at: now,
+        reason: `${task.kind} made by ${input.by}`,
+      },
+      {
+        id: task.dispatchId,
+        from: 'sent',
+        to: reached ? 'delivered' : 'failed',
+        at: now,
+        reason: `outcome: ${input.outcome}`,
+      },
+    ],
+    fields: new Map([[task.dispatchId, { sentAt: now }]]),
+    decisions: [],
+    attempts: [
+      {
+        customerId: task.customerId,
+        accountId: task.accountId,
+        dispatchId: task.dispatchId,
+        taskId,
+        // The contact happened when it was started (and allowed), whenever it is recorded.
+        ts: task.startedAt ?? now,
+        channel: task.kind === 'call' ? 'phone' : 'field_visit',
+        direction: 'outbound',
+        outcome,
+        person: 'debtor',
+        address: task.kind === 'call' ? task.phone : null,
+        byUser: input.by,
+        notes: input.notes ?? null,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
+      },
+    ],
+    tasks: [],
+  });
+  await deps.tasks.setTask(
+    taskId,
+    ['in_progress'],
+    'done',
+    {
+      outcome: input.outcome,
+      outcomeAt: now,
+      notes: input.notes ?? null,
+      ...(input.latitude !== undefined
+        ? { latitude: input.latitude, longitude: input.longitude ?? null }
+        : {}),
+    },
+    now,
+  );
+  return (await deps.tasks.task(taskId))!;
+}
+
+/** Assigns the day's open visits to field agents by territory and capacity, in route order. */
+export async function planFieldVisits(
+  deps: TaskDeps,
+  day: LocalDate,
+  now: Date,
+): Promise<FieldDayPlan> {
+  const agents = await deps.tasks.agents();
+  const visits: TaskRow[] = [];
+  for (let afterId = 0; ;) {
+    const page = await deps.tasks.tasks({ kind: 'visit', dueOn: day, limit: 5_000, afterId });
+    if (page.length === 0) break;
+    afterId = page[page.length - 1]!.id;
+    visits.push(
+      ...page.filter(
+        (t) => t.state === 'open' || t.state === 'assigned' || t.state === 'unassigned',
+      ),
+    );
+  }
+  // A customer belongs to the territory of the nearest agent base within that agent's radius.
+  const territoryOf = (lat: number, lon: number): string => {
+    let best: { t: string; m: number } | null = null;
+    for (const a of agents) {
+      const m = haversineMetres({ lat, lon }, { lat: a.baseLat, lon: a.baseLon });
+      if (m <= a.radiusKm * 1000 && (!best || m < best.m)) best = { t: a.territory, m };
+    }
+    return best?.t ?? 'none';
+  };
+  const plan = planFieldDay(
+    agents.map((a) => ({
+      id: a.id,
+      territory: a.territory,
+      capacity: a.capacity,
+      base: { lat: a.baseLat, lon: a.baseLon },
+      shiftStart: a.shiftStart,
+      shiftEnd: a.shiftEnd,
+      languages: a.languages,
+    })),
+    visits
+      .filter((v) => v.latitude !== null && v.longitude !== null)
+      .map((v) => ({
+        id: String(v.id),
+        lat: v.latitude!,
+        lon: v.longitude!,
+        territory: territoryOf(v.latitude!, v.longitude!),
+        priority: v.priority,
+        language: v.language,
+        serviceMinutes: 30,
+      })),
+  );
+  const rows: Parameters<TaskStore['assignMany']>[0] = [];
+  for (const r of plan.agents) {
+    for (const s of r.route.stops) {
+      rows.push({
+        id: Number(s.id),
+        state: 'assigned',
+        assignee: r.agentId,
+        routeSeq: s.seq,
+        plannedArrival: Math.round(s.arrive),
+        reason: null,
+      });
+    }
+  }
+  for (const u of plan.unassigned) {
+    rows.push({
+      id: Number(u.id),
+      state: 'unassigned',
+      assignee: null,
+      routeSeq: null,
+      plannedArrival: null,
+      reason: u.reason,
+    });
+  }
+  for (const v of visits.filter((x) => x.latitude === null || x.longitude === null)) {
+    rows.push({
+      id: v.id,
+      state: 'unassigned',
+      assignee: null,
+      routeSeq: null,
+      plannedArrival: null,
+      reason: 'the customer has no coordinates',
+    });
+  }
+  await deps.tasks.assignMany(rows, now);
+  return plan;
+}
+
+export async function expireTasks(
+  store: TaskStore,
+  now: Date,
+): Promise<{ dispatches: number; tasks: number }> {
+  return store.expireOverdue(now);
+}
