@@ -27,6 +27,10 @@ export interface ChannelConfig {
   smsApiUrl: URL | undefined;
   smsApiToken: string | undefined;
   smsFrom: string;
+  /** The relay's message lookup (see adapters/channels/smtp.ts). */
+  smtpLookupUrl: URL | undefined;
+  /** How long Kannel's SMSC-accepted report may take (ms). */
+  smsReportWithinMs: number;
   /** Base of customer-facing links and of delivery-report callbacks. */
   publicUrl: string;
   companyName: string;
@@ -66,10 +70,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       return undefined;
     }
   };
+  const positive = (name: string, fallback: number): number => {
+    const v = env[name]?.trim();
+    if (!v) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) {
+      errors.push(`${name}: "${v}" is not a positive whole number`);
+      return fallback;
+    }
+    return n;
+  };
   const channels: ChannelConfig = {
     smtpUrl: url('RECOUP_SMTP_URL', ['smtp', 'smtps']),
     mailFrom: env.RECOUP_MAIL_FROM?.trim() || 'Recoup Demo Lender <collections@recoup.example>',
     kannelUrl: url('RECOUP_KANNEL_URL', ['http', 'https']),
+    smtpLookupUrl: url('RECOUP_SMTP_LOOKUP_URL', ['http', 'https']),
+    smsReportWithinMs: positive('RECOUP_SMS_REPORT_WITHIN_MS', 120_000),
     smsApiUrl: url('RECOUP_SMS_API_URL', ['http', 'https']),
     smsApiToken: env.RECOUP_SMS_API_TOKEN?.trim() || undefined,
     smsFrom: env.RECOUP_SMS_FROM?.trim() || 'RECOUP',

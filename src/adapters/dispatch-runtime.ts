@@ -14,10 +14,11 @@ import {
 } from '../app/dispatch/dispatcher.ts';
 import type { ChannelProvider, MessageChannel } from '../app/dispatch/ports.ts';
 import { expireTasks } from '../app/dispatch/tasks.ts';
-import { MESSAGE_CHANNELS, SHARDS, dispatchWindow } from '../domain/dispatch/lifecycle.ts';
+import { MESSAGE_CHANNELS, dispatchWindow } from '../domain/dispatch/lifecycle.ts';
 import type { LocalDate } from '../domain/time/date.ts';
 import { addDays } from '../domain/time/date.ts';
 import { KannelSmsProvider } from './channels/kannel.ts';
+import { HttpJsonSmsProvider } from './channels/http-json-sms.ts';
 import { PdfLetterProvider } from './channels/letters.ts';
 import { SandboxProvider } from './channels/sandbox.ts';
 import { SmtpEmailProvider } from './channels/smtp.ts';
@@ -49,6 +50,7 @@ export function buildProviders(
         : {}),
       from: c.mailFrom,
       messageIdDomain: new URL(c.publicUrl).hostname || 'recoup.local',
+      ...(c.smtpLookupUrl ? { lookupUrl: c.smtpLookupUrl.toString() } : {}),
     });
   } else providers.email = new SandboxProvider('email');
   if (c.kannelUrl && !opts.sandbox) {
@@ -64,6 +66,14 @@ export function buildProviders(
       from: c.smsFrom,
       dlrUrl: (key: string) =>
         `${c.publicUrl}/api/channels/kannel/dlr?key=${encodeURIComponent(key)}&status=%d&at=%T&reply=%A`,
+      dlrMask: 27,
+      reportWithinMs: c.smsReportWithinMs,
+    });
+  } else if (c.smsApiUrl && c.smsApiToken && !opts.sandbox) {
+    providers.sms = new HttpJsonSmsProvider({
+      baseUrl: c.smsApiUrl.toString().replace(/\/$/, ''),
+      token: c.smsApiToken,
+      from: c.smsFrom,
     });
   } else providers.sms = new SandboxProvider('sms');
   // A simulated history keeps its letters' text; their PDFs are rendered when downloaded.
@@ -155,16 +165,9 @@ export async function simulateDispatchDay(
     const due = [...pending.values()].filter((t) => t < end);
     if (due.length === 0) break;
     const at = new Date(Math.min(...due.map((t) => t.getTime())));
-    for (let shard = 0; shard < SHARDS; shard++) {
-      const next = pending.get(shard);
-      if (!next || next > at) continue;
-      const r = await processShard(deps, shard, {
-        now: () => at,
-        token: `replay:${day}:${shard}:${guard}`,
-      });
-      sent += r.sent;
-      blocked += r.blocked;
-    }
+    const r = await processShard(deps, 'all', { now: () => at, token: `replay:${day}:${guard}` });
+    sent += r.sent;
+    blocked += r.blocked;
   }
   await expireTasks(p.tasks, end);
   await p.db.query(

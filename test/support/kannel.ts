@@ -8,11 +8,15 @@
  *   fakesmsc prints each as `DEBUG: Got message N: <from to type data>` on its stderr; `received()`
  *   parses those lines, decodes the text (text, url-encoded 8-bit data, url-encoded UCS-2) and
  *   joins concatenated parts by their UDH, so that every message is counted exactly once.
- *   Messages sent with `smsc=reject` find no route: bearerbox reports them as DLR type 16.
+ *   Messages sent with `smsc=reject` find no route: smsbox answers 403 "Not routable. Do not
+ *   try again." and bearerbox reports DLR type 16 (`NACK/no SMSC`). fakesmsc's line protocol
+ *   cannot carry a newline in a 7-bit text (smsc_fake writes it raw): such a message shows up
+ *   as two here, though Kannel passes it on whole to a real SMSC.
  * - SMSC "mo" (a fakesmsc in interactive mode, fed through its stdin) injects inbound messages:
  *   `injectMo()`; smsbox's default sms-service passes them to `inboundUrl` (a get-url pattern
  *   with Kannel's escapes, e.g. `http://127.0.0.1:PORT/inbound?from=%p&to=%P&text=%a`) and sends
- *   no reply. It takes outbound messages only when they name `smsc=mo`.
+ *   no reply. smsbox has `mo-recode = true`, so UCS-2 texts (Chinese) reach the URL as UTF-8.
+ *   It takes outbound messages only when they name `smsc=mo`.
  *
  * Neither SMSC is throttled. The fake SMSC driver acknowledges each message as soon as it has
  * written it to fakesmsc: with a dlr-mask asking for them, bearerbox then reports type 8 (SMSC
@@ -219,6 +223,8 @@ export async function startKannel(options: KannelOptions = {}): Promise<Kannel> 
   } catch (error) {
     const last = await status().catch((e: unknown) => String(e));
     killAll();
+    process.removeListener('exit', killAll);
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`Kannel did not start: ${String(error)}\n${last}\n${tail.join('\n')}`, {
       cause: error,
     });
@@ -254,7 +260,7 @@ export async function startKannel(options: KannelOptions = {}): Promise<Kannel> 
       });
       return mt.messages();
     },
-    injectMo: ({ from, to, text }) => {
+    injectMo: async ({ from, to, text }) => {
       if (/\s/.test(from) || /\s/.test(to)) throw new Error('numbers must not contain spaces');
       const line = isPlain(text)
         ? `${from} ${to} text ${text}\n`
@@ -272,7 +278,7 @@ export async function startKannel(options: KannelOptions = {}): Promise<Kannel> 
         await until(async () => (await received()) > before, 10_000);
       });
       moQueue = next.catch(() => undefined);
-      return next;
+      await next;
     },
     status,
     output: () => tail.join('\n'),
@@ -331,12 +337,14 @@ class FakeSmscLog {
   private done: FakeSmscMessage[] = [];
   private pending = new Map<string, { total: number; parts: Map<number, Buffer>; raw: string[] }>();
   private seen = 0;
+  private error: Error | undefined;
 
   line(line: string): void {
     const m = GOT.exec(line);
     if (!m) return;
     const n = Number(m[1]);
-    if (n !== this.seen + 1) throw new Error(`fakesmsc skipped from message ${this.seen} to ${n}`);
+    if (n !== this.seen + 1)
+      this.error ??= new Error(`fakesmsc's count went from ${this.seen} to ${n}`);
     this.seen = n;
     // fakesmsc shows the line as it came: its binary content as latin1 bytes, text as UTF-8.
     const body = m[2]!;
@@ -412,6 +420,7 @@ class FakeSmscLog {
   }
 
   messages(): FakeSmscMessage[] {
+    if (this.error) throw this.error;
     return [...this.done];
   }
 }

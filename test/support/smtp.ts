@@ -8,6 +8,8 @@
  * Another process can use it too: `npx tsx test/support/smtp.ts [--port N]` prints
  * `{"port":N}` and then one JSON line per message received.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type AddressObject } from 'mailparser';
@@ -56,6 +58,8 @@ export interface TestSmtpServer {
   failFor(address: string, failure: Failure | undefined): void;
   /** Resolves once `n` messages have been received (or throws after `timeoutMs`). */
   waitForMessages(n: number, timeoutMs?: number): Promise<void>;
+  /** The relay's lookup API: `GET ?message_id=<id>` → `{accepted, id}` or 404. */
+  readonly lookupUrl: string;
   /** Forgets the messages and aborted DATA received so far. */
   clear(): void;
   close(): Promise<void>;
@@ -172,10 +176,20 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
   });
   const address = server.server.address();
   if (!address || typeof address === 'string') throw new Error('SMTP server has no TCP port');
+  // The relay's message lookup, as e-mail services offer it (search by Message-ID).
+  const lookup = createServer((req, res) => {
+    const id = new URL(req.url ?? '/', 'http://x').searchParams.get('message_id');
+    const m = messages.find((x) => x.messageId === id);
+    res.writeHead(m ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(m ? { accepted: true, id: m.queueId } : { accepted: false }));
+  });
+  await new Promise<void>((r) => lookup.listen(0, host, () => r()));
+  const lookupPort = (lookup.address() as AddressInfo).port;
 
   return {
     host,
     port: address.port,
+    lookupUrl: `http://${host}:${lookupPort}/messages`,
     messages,
     aborted,
     pending: () => [...open].map((chunks) => Buffer.concat(chunks)),
@@ -206,7 +220,11 @@ export async function startSmtpServer(options: SmtpServerOptions = {}): Promise<
       messages.length = 0;
       aborted.length = 0;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        lookup.close();
+        server.close(() => resolve());
+      }),
   };
 }
 

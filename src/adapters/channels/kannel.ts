@@ -56,6 +56,11 @@ export interface KannelConfig {
   maxSockets?: number;
   /** How long an unused connection is kept open, default 10 s (smsbox closes them after 60). */
   idleTimeoutMs?: number;
+  /**
+   * How long after the hand-over the SMSC-accepted report (type 8) is sure to have come, for a
+   * message a stopped worker left unconfirmed; default 120 s. Needs a dlr-mask with 8.
+   */
+  reportWithinMs?: number;
 }
 
 /** A delivery report, as `parseKannelDlr` reads it. */
@@ -236,6 +241,7 @@ type Exchange =
 export class KannelSmsProvider implements ChannelProvider {
   readonly name = 'kannel';
   readonly channel = 'sms' as const;
+  readonly reportWithinMs?: number;
 
   private readonly host: string;
   private readonly port: number;
@@ -251,6 +257,7 @@ export class KannelSmsProvider implements ChannelProvider {
   private closed = false;
 
   constructor(private readonly config: KannelConfig) {
+    if (((config.dlrMask ?? 31) & 8) === 8) this.reportWithinMs = config.reportWithinMs ?? 120_000;
     const u = new URL(config.sendsmsUrl);
     if (u.protocol !== 'http:')
       throw new RangeError(`sendsmsUrl must be an http: URL (smsbox speaks plain HTTP): ${u}`);

@@ -9,9 +9,14 @@
  * unfinished DATA, which it discards. If `handOver` rejects, the socket is destroyed without
  * ending the data.
  *
- * Plain SMTP cannot be asked what became of a message, so there is no `lookup`. The
- * Message-ID is `<idempotencyKey@messageIdDomain>` and the key is also in `X-Recoup-Key`, so a
- * replay is recognisable in the recipient's mailbox and in bounces.
+ * Plain SMTP cannot be asked what became of a message. Relays and e-mail services that can
+ * (their message or event APIs search by Message-ID) are asked through `lookupUrl`:
+ * `GET <lookupUrl>?message_id=<Message-ID>` answers 200 `{"accepted": true, "id": "..."}` when
+ * the relay has the message and 404 when it has not; then a message handed over by a worker
+ * that stopped before it recorded the answer is sent again only if the relay has not got it.
+ * Without `lookupUrl` such a message is taken as accepted. The Message-ID is
+ * `<idempotencyKey@messageIdDomain>` and the key is also in `X-Recoup-Key`, so a replay is
+ * recognisable in the recipient's mailbox and in bounces.
  *
  * No `List-Unsubscribe` header: the opt-out link is only a part of the rendered text, in a
  * position the (editable) template decides, next to other links, so it cannot be picked out
@@ -20,7 +25,12 @@
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import type { ChannelProvider, OutboundMessage, SendResult } from '../../app/dispatch/ports.ts';
+import type {
+  ChannelProvider,
+  LookupResult,
+  OutboundMessage,
+  SendResult,
+} from '../../app/dispatch/ports.ts';
 
 export interface SmtpEmailConfig {
   host: string;
@@ -40,6 +50,8 @@ export interface SmtpEmailConfig {
   messageIdDomain: string;
   /** The client's name in EHLO, default the host name. */
   name?: string;
+  /** Where the relay can be asked whether it has a message (see above). */
+  lookupUrl?: string;
 }
 
 interface Composed {
@@ -112,7 +124,26 @@ export class SmtpEmailProvider implements ChannelProvider {
   private total = 0;
   private closed = false;
 
+  /** Present when the relay can be asked (`lookupUrl`). */
+  readonly lookup?: (idempotencyKey: string) => Promise<LookupResult>;
+
   constructor(private readonly config: SmtpEmailConfig) {
+    if (config.lookupUrl) {
+      const base = config.lookupUrl;
+      this.lookup = async (key) => {
+        const id = `<${messageIdLocalPart(key)}@${config.messageIdDomain}>`;
+        const u = new URL(base);
+        u.searchParams.set('message_id', id);
+        const r = await fetch(u, { signal: AbortSignal.timeout(this.timeoutMs) });
+        if (r.status === 404) return { status: 'not_found' };
+        if (!r.ok) return { status: 'unknown' };
+        const body = (await r.json()) as { accepted?: boolean; id?: string };
+        if (body.accepted !== true) return { status: 'not_found' };
+        return body.id
+          ? { status: 'accepted', providerMessageId: body.id }
+          : { status: 'accepted' };
+      };
+    }
     this.poolSize = Math.max(1, config.poolSize ?? 8);
     this.timeoutMs = config.timeoutMs ?? 30_000;
     // a domain name, or an address literal such as [::1] (RFC 5322 no-fold-literal)

@@ -58,6 +58,9 @@ export function printImportReport(report: ImportReport, out: Writable, limit = 2
  */
 export type DispatchMode = 'live' | 'simulate' | 'none';
 
+/** How many past days `simulate` sends through the sandbox; earlier days' actions expire. */
+export const SIMULATED_DISPATCH_DAYS = 90;
+
 export async function cycleDays(
   p: Platform,
   range: { from: LocalDate; to: LocalDate },
@@ -72,7 +75,8 @@ export async function cycleDays(
   const today = p.today();
   const afterDay = async (day: LocalDate) => {
     if (dispatch === 'none') return;
-    if (dispatch === 'simulate' && day < today) await simulateDispatchDay(dd, p, day, p.timezone);
+    if (dispatch === 'simulate' && day < today && day >= addDays(today, -SIMULATED_DISPATCH_DAYS))
+      await simulateDispatchDay(dd, p, day, p.timezone);
     else await prepareDay(dd, day, p.clock.now());
   };
   const deps = {

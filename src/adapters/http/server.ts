@@ -10,6 +10,7 @@ import { portfolioRoutes } from './routes/portfolio.ts';
 import { strategyRoutes } from './routes/strategy.ts';
 import { experimentRoutes } from './routes/experiment.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { dispatchRoutes } from './routes/dispatch.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -43,6 +44,7 @@ export async function buildServer(
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
+  await app.register(dispatchRoutes(platform), { prefix: '/api' });
   await app.register(
     templateRoutes(platform, {
       companyName: options.companyName ?? 'Recoup Demo Lender',

@@ -393,23 +393,27 @@ export class SqlDispatchStore implements DispatchStore {
   }
 
   async leftSending(
-    shard: number,
-  ): Promise<(DispatchRow & { handedOver: boolean; provider: string | null })[]> {
+    shard: number | 'all',
+  ): Promise<(DispatchRow & { handedOverAt: Date | null; provider: string | null })[]> {
     const r = await this.db.query<RawDispatch>(
       `SELECT ${DISPATCH_COLUMNS} FROM ${DISPATCH_FROM}
-       WHERE d.shard = $1 AND d.state = 'sending' ORDER BY d.id FOR UPDATE OF d`,
-      [shard],
+       WHERE ($1::int IS NULL OR d.shard = $1) AND d.state = 'sending' ORDER BY d.id`,
+      [shard === 'all' ? null : shard],
     );
     return r.rows.map((x) => ({
       ...toRow(x),
-      handedOver: x.handed_over_at !== null && x.handed_over_at !== undefined,
+      handedOverAt: instant(x.handed_over_at),
       provider: x.provider ?? null,
     }));
   }
 
   async pendingShards(channels: readonly DispatchChannel[]): Promise<Map<number, Date>> {
     const r = await this.db.query<{ shard: number; next: unknown }>(
-      `SELECT shard, min(not_before) AS next FROM dispatches
+      // A message left sending is looked at again once its provider's reports are due.
+      `SELECT shard, min(CASE WHEN state = 'sending'
+                              THEN coalesce(handed_over_at, updated_at) + interval '5 seconds'
+                              ELSE not_before END) AS next
+       FROM dispatches
        WHERE state IN ('queued', 'sending') AND channel = ANY($1::text[]) GROUP BY shard`,
       [channels],
     );
@@ -418,7 +422,7 @@ export class SqlDispatchStore implements DispatchStore {
 
   async deliveryReport(
     key: string,
-    status: 'delivered' | 'failed',
+    status: 'accepted' | 'delivered' | 'failed',
     at: Date,
     reason: string,
   ): Promise<boolean> {
@@ -442,9 +446,11 @@ export class SqlDispatchStore implements DispatchStore {
               from: 'sending',
               to: 'sent',
               at,
-              reason: 'a delivery report shows the provider has it',
+              reason: `the provider reports it has it (${reason})`,
             },
-            { id, from: 'sent', to: status, at, reason },
+            ...(status === 'accepted'
+              ? []
+              : [{ id, from: 'sent' as const, to: status, at, reason }]),
           ],
           fields: new Map([[id, { sentAt: at, claimToken: null }]]),
           decisions: [],
@@ -454,7 +460,7 @@ export class SqlDispatchStore implements DispatchStore {
         await insertAttemptForDispatch(tx, id, at);
         return true;
       }
-      if (d.state !== 'sent') return false;
+      if (d.state !== 'sent' || status === 'accepted') return false;
       const applied = await applyUpdate(tx, {
         transitions: [{ id, from: 'sent', to: status, at, reason }],
         fields: new Map(),

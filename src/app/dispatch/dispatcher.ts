@@ -358,10 +358,13 @@ export interface ShardResult {
   expired: number;
 }
 
-/** Reconciles, checks and sends every due message of one shard. */
+/**
+ * Reconciles, checks and sends every due message of one shard (or of all shards at once, where
+ * one process does all the work: the simulated replay of past days).
+ */
 export async function processShard(
   deps: DispatchDeps,
-  shard: number,
+  shard: number | 'all',
   o: ShardOptions,
 ): Promise<ShardResult> {
   const res: ShardResult = {
@@ -381,7 +384,7 @@ export async function processShard(
     if (o.signal?.aborted) break;
     const now = o.now();
     const rows = await deps.store.inState('queued', {
-      shard,
+      ...(shard === 'all' ? {} : { shard }),
       dueBy: now,
       limit: batch,
       channels: MESSAGE_CHANNELS,
@@ -603,37 +606,51 @@ async function sendAll<T>(
   return out;
 }
 
-/** Messages a stopped worker left `sending`: sent if handed over (or the provider has them), else queued again. */
-async function reconcile(deps: DispatchDeps, shard: number, now: Date): Promise<number> {
+/**
+ * Messages a stopped worker left `sending`. Not handed over: the provider never got them, so
+ * they are sent again. Handed over: asked of the provider where it can be asked; where it
+ * confirms what it takes with reports (Kannel), sent again only if no report came within its
+ * time; otherwise taken as accepted (a message is never sent twice).
+ */
+async function reconcile(deps: DispatchDeps, shard: number | 'all', now: Date): Promise<number> {
   const left = await deps.store.leftSending(shard);
   if (left.length === 0) return 0;
   const u = emptyUpdate();
   for (const d of left) {
     const provider = Object.values(deps.providers).find((p) => p?.name === d.provider);
     let has: boolean | null = null;
+    let why = '';
     if (provider?.lookup) {
       const r = await provider.lookup(d.key).catch(() => ({ status: 'unknown' as const }));
-      if (r.status === 'accepted') has = true;
-      else if (r.status === 'not_found') has = false;
+      if (r.status === 'accepted') {
+        has = true;
+        why = `the provider ${d.provider} reports it has the message`;
+      } else if (r.status === 'not_found') {
+        has = false;
+        why = `the provider ${d.provider} does not have the message; it is sent again`;
+      }
     }
-    if (has ?? d.handedOver) {
-      u.transitions.push({
-        id: d.id,
-        from: 'sending',
-        to: 'sent',
-        at: now,
-        reason:
-          has === true
-            ? `the provider ${d.provider} reports it has the message`
-            : 'handed over to the provider before the worker stopped; taken as accepted',
-      });
-      u.fields.set(d.id, { sentAt: now, claimToken: null });
+    if (has === null && d.handedOverAt && provider?.reportWithinMs !== undefined) {
+      // Its report would have come by now had the provider taken it.
+      if (now.getTime() - d.handedOverAt.getTime() < provider.reportWithinMs) continue;
+      has = false;
+      why = `no report from ${d.provider} within ${provider.reportWithinMs / 1000} s of the hand-over; it is sent again`;
+    }
+    if (has === null) {
+      has = d.handedOverAt !== null;
+      why = has
+        ? 'handed over to the provider before the worker stopped; taken as accepted'
+        : 'the worker stopped before handing the message over; it is sent again';
+    }
+    if (has) {
+      u.transitions.push({ id: d.id, from: 'sending', to: 'sent', at: now, reason: why });
+      u.fields.set(d.id, { sentAt: d.handedOverAt ?? now, claimToken: null });
       u.attempts.push({
         customerId: d.customerId,
         accountId: d.accountId,
         dispatchId: d.id,
         taskId: null,
-        ts: now,
+        ts: d.handedOverAt ?? now,
         channel: d.channel,
         direction: 'outbound',
         outcome: 'sent',
@@ -647,8 +664,9 @@ async function reconcile(deps: DispatchDeps, shard: number, now: Date): Promise<
         from: 'sending',
         to: 'queued',
         at: now,
-        reason: 'the worker stopped before handing the message over; it is sent again',
-        unlessHandedOver: has === null,
+        reason: why,
+        // Without the provider's word, only what was never handed over is sent again.
+        unlessHandedOver: d.handedOverAt === null,
       });
       u.fields.set(d.id, { claimToken: null });
     }

@@ -45,6 +45,12 @@ export interface ChannelProvider {
   send(message: OutboundMessage, handOver: () => Promise<void>): Promise<SendResult>;
   /** Where the provider can be asked what became of a message: by idempotency key. */
   lookup?(idempotencyKey: string): Promise<LookupResult>;
+  /**
+   * Where the provider confirms each message it takes with a report (Kannel's delivery reports):
+   * a message handed over by a stopped worker with no report within this time was not taken
+   * and is sent again.
+   */
+  readonly reportWithinMs?: number;
   close(): Promise<void>;
 }
 
@@ -191,14 +197,14 @@ export interface DispatchStore {
   handOver(ids: number[], token: string, at: Date): Promise<Set<number>>;
   /** Dispatches left `sending` in a shard, with whether they were handed over. */
   leftSending(
-    shard: number,
-  ): Promise<(DispatchRow & { handedOver: boolean; provider: string | null })[]>;
+    shard: number | 'all',
+  ): Promise<(DispatchRow & { handedOverAt: Date | null; provider: string | null })[]>;
   /** Earliest not_before of queued message dispatches per shard. */
   pendingShards(channels: readonly DispatchChannel[]): Promise<Map<number, Date>>;
   /** A delivery report: sent → delivered | failed, by idempotency key. */
   deliveryReport(
     key: string,
-    status: 'delivered' | 'failed',
+    status: 'accepted' | 'delivered' | 'failed',
     at: Date,
     reason: string,
   ): Promise<boolean>;

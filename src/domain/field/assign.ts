@@ -82,6 +82,13 @@ export interface PlanOptions {
   end?: RouteEnd;
 }
 
+/**
+ * Why a visit has no agent: `invalid` (no id or territory, a bad location, service time,
+ * priority or window), `duplicate` (a repeated id), `no-agent` (nobody covers the territory),
+ * `language` / `skill` (nobody there speaks it / has them), `capacity` (the able agents' visits
+ * per day are used up), `time` (an able agent had a place but not the time), `window` /
+ * `shift-end` (it did not fit the day of the agent named in `agentId`, nor anyone else's).
+ */
 export type UnassignedCode =
   | 'invalid'
   | 'duplicate'
@@ -234,7 +241,7 @@ function eligibility(v: FieldVisit, byTerritory: ReadonlyMap<string, AgentState[
       refusal: { code: 'no-agent', reason: `no field agent covers territory ${v.territory}` },
     };
   }
-  const lang = v.language !== undefined && v.language.trim() !== '' ? norm(v.language) : null;
+  const lang = typeof v.language === 'string' && v.language.trim() !== '' ? norm(v.language) : null;
   const speaking = lang ? all.filter((a) => !a.langs || a.langs.has(lang)) : all;
   if (speaking.length === 0) {
     return {
@@ -461,8 +468,15 @@ export function planFieldDay(
   for (const u of retry) {
     const v = valid.get(u.id)!;
     const stop = toStop(v);
-    const candidates = eligibility(v, byTerritory)
-      .able.filter((a) => a.agent.id !== u.agentId && a.visits.length < a.capacity)
+    const withRoom = eligibility(v, byTerritory).able.filter(
+      (a) => a.agent.id !== u.agentId && a.visits.length < a.capacity,
+    );
+    const candidates = withRoom
+      .filter((a) => {
+        // The day would end at least the service time later, less what waiting absorbs.
+        const route = routes.get(a.agent.id)!;
+        return route.finish + v.serviceMinutes - route.waitMinutes <= a.agent.shiftEnd + MINUTE_EPS;
+      })
       .map((a) => {
         let d = haversineMetres(a.agent.base, v);
         for (const s of routes.get(a.agent.id)!.stops) d = Math.min(d, haversineMetres(s, v));
@@ -486,7 +500,7 @@ export function planFieldDay(
       }
     }
     // Agents had room in numbers but not in time: say so rather than "capacity".
-    if (!placed.has(v.id) && u.code === 'capacity' && candidates.length > 0) {
+    if (!placed.has(v.id) && u.code === 'capacity' && withRoom.length > 0) {
       u.code = 'time';
       u.reason = timeReason(v);
     }

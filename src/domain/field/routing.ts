@@ -7,11 +7,13 @@
  *
  * Routing a day: the stops are ordered to make the total distance short, from the agent's base
  * to the end point (back to base by default, a fixed point, or an open route that ends at the
- * last stop). The order is built by nearest neighbour from the base and then improved by 2-opt
- * (reverse a run of stops) and Or-opt (move a run of one to three stops elsewhere, either way
- * round) until no move shortens it. When stops have time windows, a second local search uses
- * the same moves with the objective (minutes late + minutes past the shift end, then
- * distance), so that a stop with an early window is moved forward when that makes it.
+ * last stop). Two starting orders are built, nearest neighbour from the base and farthest
+ * insertion, and each is improved by local search until no move shortens it: 2-opt (reverse a
+ * run of stops) and 3-opt segment moves, which include Or-opt (move a run elsewhere, either way
+ * round); the shorter result is kept (the nearest-neighbour one on a tie), so the day is never
+ * longer than nearest neighbour alone. When stops have time windows, a second local search
+ * with the same moves minimises (minutes late + minutes past the shift end, then distance), so
+ * that a stop with an early window is moved forward when that makes it.
  *
  * The schedule then starts at the shift start: travel, wait when a stop's window has not opened
  * yet, serve. A window is the time service may start, both ends included. When a stop would be
@@ -20,9 +22,12 @@
  * the route, so the late stop itself before the ones ahead of it). When the day would end after
  * the shift end (back at the end point, or done at the last stop of an open route), the
  * lowest-priority stop is dropped (ties: the one whose removal saves the most minutes, then the
- * greater id). After each drop the order is improved again. At the end every dropped stop is
+ * greater id). Once the day fits, the order is improved again, and every dropped stop is
  * tried once more, highest priority first, at the cheapest place where the whole day still
  * fits, so that a stop dropped early is not left out when a later drop made room for it.
+ *
+ * A stop that cannot be made even on its own (straight from the start it would be late, or the
+ * day with only it would run past the shift end) is dropped first, whatever its priority.
  *
  * Everything is deterministic: stops are handled in id order (plain code-unit comparison, no
  * locale), every tie is broken by position or id, and there is no randomness. Times are
@@ -175,7 +180,10 @@ export interface DayRoute {
   travelMinutes: number;
   serviceMinutes: number;
   waitMinutes: number;
-  /** Stops left out, in the order they were dropped (invalid and duplicate ones first). */
+  /**
+   * Stops left out: invalid and repeated ones, then those that fit even alone, then the rest in
+   * the order they were dropped.
+   */
   dropped: DroppedStop[];
 }
 
@@ -185,6 +193,8 @@ const MINUTE_EPS = 1e-6;
 const MAX_PASSES = 100_000;
 /** Up to this many stops every 3-opt segment move is tried; above, only Or-opt ones. */
 const FULL_3OPT_STOPS = 60;
+/** The same when windows are searched too, where each move is timed (linear, not constant). */
+const FULL_3OPT_STOPS_WINDOWS = 30;
 /** The longest run Or-opt moves on long days. */
 const OR_OPT_MAX = 3;
 
@@ -203,6 +213,12 @@ interface Problem {
   size: number;
   endNode: number;
   dist: Float64Array;
+  /** Travel minutes between nodes: dist × minutes per metre. */
+  minutes: Float64Array;
+  /** Per node (0 and the end node included, as 0 / -Infinity / Infinity). */
+  service: Float64Array;
+  windowFrom: Float64Array;
+  windowTo: Float64Array;
   mpm: number;
   shiftStart: number;
   shiftEnd: number;
@@ -235,13 +251,29 @@ function buildProblem(
     dist[i * size + n + 1] = d;
     dist[(n + 1) * size + i] = d;
   }
+  const mpm = minutesPerMetre(travelModel(travel));
+  const minutes = dist.map((d) => d * mpm);
+  const service = new Float64Array(size);
+  const windowFrom = new Float64Array(size).fill(-Infinity);
+  const windowTo = new Float64Array(size).fill(Infinity);
+  stops.forEach((s, i) => {
+    service[i + 1] = s.serviceMinutes;
+    if (s.window) {
+      windowFrom[i + 1] = s.window.from;
+      windowTo[i + 1] = s.window.to;
+    }
+  });
   return {
     stops,
     n,
     size,
     endNode: n + 1,
     dist,
-    mpm: minutesPerMetre(travelModel(travel)),
+    minutes,
+    service,
+    windowFrom,
+    windowTo,
+    mpm,
     shiftStart,
     shiftEnd,
     hasWindows: stops.some((s) => s.window !== undefined),
@@ -359,28 +391,37 @@ function shortestOrder(P: Problem, nodes: readonly number[]): number[] {
 }
 
 /**
- * Local search until no move improves: 2-opt passes (reverse a run of stops) until none
- * helps, then one 3-opt segment move, then 2-opt again, and so on. With the run A = path[i..j]
+ * Local search until no move improves: a 2-opt pass (reverse a run of stops), then a 3-opt
+ * pass of segment moves, again and again until neither improves. With the run A = path[i..j]
  * followed by B = path[j+1..k], the 3-opt moves are B A (Or-opt: move a run past another),
- * B A', B' A and A' B' (' = reversed). For long days (more than FULL_3OPT_STOPS stops) one of
- * the two runs is at most OR_OPT_MAX long, which is plain Or-opt and keeps a pass quadratic.
+ * B A', B' A and A' B' (' = reversed). For long days (more than FULL_3OPT_STOPS stops, or
+ * FULL_3OPT_STOPS_WINDOWS in windows mode) one of the two runs is at most OR_OPT_MAX long,
+ * which is plain Or-opt and keeps a pass quadratic.
  *
  * In distance mode a move must shorten the path. In windows mode (`lex`) the objective is
  * (penalty, metres): a move is taken when it shortens the path without adding penalty, or
- * lowers the penalty. First improvement, scanning in a fixed order: deterministic.
+ * lowers the penalty. Each pass takes every improving move it meets, scanning in a fixed
+ * order: deterministic.
  */
 function improve(P: Problem, order: readonly number[], lex: boolean): number[] {
   const path = toPath(P, order);
   const m = path.length;
   if (m <= 3) return order.slice();
-  const { dist, size } = P;
-  const d = (a: number, b: number): number => dist[a * size + b]!;
+  const { dist, size, minutes, service, windowFrom, windowTo } = P;
   const scratch: number[] = new Array<number>(m);
-  const maxRun = m - 2 <= FULL_3OPT_STOPS ? m : OR_OPT_MAX;
+  const maxRun = m - 2 <= (lex ? FULL_3OPT_STOPS_WINDOWS : FULL_3OPT_STOPS) ? m : OR_OPT_MAX;
+
+  // The move being considered. REVERSAL: path[mi..mj] reversed. Otherwise, with the runs
+  // A = path[mi..mj] and B = path[mj+1..mk]: 0 is B A, 1 B A', 2 B' A, 3 A' B'.
+  const REVERSAL = -1;
+  let kind = REVERSAL;
+  let mi = 0;
+  let mj = 0;
+  let mk = 0;
 
   // Windows mode: departure time and penalty so far at each position of `path`, refreshed
   // lazily after a move, so that a candidate is timed only from its first changed position,
-  // and given up as soon as its penalty passes what it must beat (penalty only grows).
+  // walking the moved runs in place, and given up once its penalty passes what it must beat.
   const departAt = new Float64Array(m);
   const penaltyAt = new Float64Array(m);
   let stale = true;
@@ -390,103 +431,78 @@ function improve(P: Problem, order: readonly number[], lex: boolean): number[] {
     departAt[0] = t;
     for (let x = 1; x < m - 1; x++) {
       const node = path[x]!;
-      t += d(path[x - 1]!, node) * P.mpm;
-      const s = P.stops[node - 1]!;
-      const w = s.window;
-      if (w) {
-        if (t < w.from) t = w.from;
-        else if (t > w.to + MINUTE_EPS) pen += t - w.to;
-      }
-      t += s.serviceMinutes;
+      t += minutes[path[x - 1]! * size + node]!;
+      if (t < windowFrom[node]!) t = windowFrom[node]!;
+      else if (t > windowTo[node]! + MINUTE_EPS) pen += t - windowTo[node]!;
+      t += service[node]!;
       departAt[x] = t;
       penaltyAt[x] = pen;
     }
     stale = false;
   };
-  /** Penalty of `scratch` (equal to `path` before `from`), or Infinity once above `limit`. */
-  const penaltyFrom = (from: number, limit: number): number => {
-    if (stale) refresh();
-    let t = departAt[from - 1]!;
-    let pen = penaltyAt[from - 1]!;
-    for (let x = from; x < m - 1; x++) {
-      const node = scratch[x]!;
-      t += d(scratch[x - 1]!, node) * P.mpm;
-      const s = P.stops[node - 1]!;
-      const w = s.window;
-      if (w) {
-        if (t < w.from) t = w.from;
-        else if (t > w.to + MINUTE_EPS) {
-          pen += t - w.to;
-          if (pen > limit) return Infinity;
-        }
+  let t = 0;
+  let pen = 0;
+  let prev = 0;
+  let limit = 0;
+  /** Serves path[from..to] (backwards if from > to); false once the penalty passes the limit. */
+  const walk = (from: number, to: number): boolean => {
+    const step = from <= to ? 1 : -1;
+    for (let x = from; x !== to + step; x += step) {
+      const node = path[x]!;
+      t += minutes[prev * size + node]!;
+      if (t < windowFrom[node]!) t = windowFrom[node]!;
+      else if (t > windowTo[node]! + MINUTE_EPS) {
+        pen += t - windowTo[node]!;
+        if (pen > limit) return false;
       }
-      t += s.serviceMinutes;
+      t += service[node]!;
+      prev = node;
     }
-    t += d(scratch[m - 2]!, scratch[m - 1]!) * P.mpm;
+    return true;
+  };
+  /** Penalty of the path after the current move, or Infinity once above `max`. */
+  const movedPenalty = (max: number): number => {
+    if (stale) refresh();
+    t = departAt[mi - 1]!;
+    pen = penaltyAt[mi - 1]!;
+    prev = path[mi - 1]!;
+    limit = max;
+    let ok: boolean;
+    let rest: number;
+    if (kind === REVERSAL) {
+      ok = walk(mj, mi);
+      rest = mj + 1;
+    } else {
+      if (kind === 3) ok = walk(mj, mi) && walk(mk, mj + 1);
+      else if (kind === 2) ok = walk(mk, mj + 1) && walk(mi, mj);
+      else if (kind === 1) ok = walk(mj + 1, mk) && walk(mj, mi);
+      else ok = walk(mj + 1, mk) && walk(mi, mj);
+      rest = mk + 1;
+    }
+    if (!ok || (rest <= m - 2 && !walk(rest, m - 2))) return Infinity;
+    t += minutes[prev * size + path[m - 1]!]!;
     if (t > P.shiftEnd + MINUTE_EPS) pen += t - P.shiftEnd;
-    return pen > limit ? Infinity : pen;
+    return pen > max ? Infinity : pen;
   };
   let curPenalty = lex ? pathCost(P, path).penalty : 0;
 
-  /**
-   * Whether to take a move with distance change `delta` whose first changed position is
-   * `from`; `build` fills `scratch` with the moved path (the caller then copies it to `path`).
-   */
-  const accept = (delta: number, from: number, build: () => void): boolean => {
-    if (!lex) {
-      if (delta >= -METRE_EPS) return false;
-      build();
-      return true;
-    }
-    let pen = Infinity;
+  /** Whether to take the current move, which changes the distance by `delta`. */
+  const accept = (delta: number): boolean => {
+    if (!lex) return delta < -METRE_EPS;
+    let p = Infinity;
     if (delta < -METRE_EPS) {
-      build();
-      pen = penaltyFrom(from, curPenalty);
+      p = movedPenalty(curPenalty);
     } else if (curPenalty > 0) {
-      build();
-      pen = penaltyFrom(from, curPenalty - MINUTE_EPS);
-      if (!(pen < curPenalty - MINUTE_EPS)) pen = Infinity;
+      // The part before the move is unchanged; when its penalty is already too much, skip.
+      if (stale) refresh();
+      if (penaltyAt[mi - 1]! >= curPenalty - MINUTE_EPS) return false;
+      p = movedPenalty(curPenalty - MINUTE_EPS);
+      if (!(p < curPenalty - MINUTE_EPS)) p = Infinity;
     }
-    if (pen === Infinity) return false;
-    curPenalty = pen;
+    if (p === Infinity) return false;
+    curPenalty = p;
     stale = true;
     return true;
-  };
-
-  // The move being considered, read by the builders (no closure per move).
-  let mi = 0;
-  let mj = 0;
-  let mk = 0;
-  let kind = 0;
-
-  /** path with path[mi..mj] reversed, into scratch. */
-  const buildReversal = (): void => {
-    for (let x = 0; x < m; x++) scratch[x] = path[x]!;
-    for (let x = mi, y = mj; x < y; x++, y--) {
-      scratch[x] = path[y]!;
-      scratch[y] = path[x]!;
-    }
-  };
-
-  /** One 2-opt pass, taking every improving reversal met; whether any was taken. */
-  const twoOptPass = (): boolean => {
-    let improved = false;
-    for (let i = 1; i < m - 2; i++) {
-      for (let j = i + 1; j < m - 1; j++) {
-        const a = path[i - 1]!;
-        const b = path[i]!;
-        const c = path[j]!;
-        const e = path[j + 1]!;
-        const delta = d(a, c) + d(b, e) - d(a, b) - d(c, e);
-        mi = i;
-        mj = j;
-        if (accept(delta, i, buildReversal)) {
-          for (let x = i; x <= j; x++) path[x] = scratch[x]!;
-          improved = true;
-        }
-      }
-    }
-    return improved;
   };
 
   /** Writes path[from..to] into scratch at w, reversed if `rev`; returns the next w. */
@@ -496,62 +512,101 @@ function improve(P: Problem, order: readonly number[], lex: boolean): number[] {
     return w;
   };
 
-  /** A = path[mi..mj], B = path[mj+1..mk]; kind 0: B A, 1: B A', 2: B' A, 3: A' B'. */
-  const buildSegmentMove = (): void => {
-    let w = copyRun(0, 0, mi - 1, false);
+  /** Applies the current move to `path`. */
+  const apply = (): void => {
+    if (kind === REVERSAL) {
+      for (let x = mi, y = mj; x < y; x++, y--) {
+        const tmp = path[x]!;
+        path[x] = path[y]!;
+        path[y] = tmp;
+      }
+      return;
+    }
+    let w = mi;
     if (kind === 3) {
       w = copyRun(w, mi, mj, true);
-      w = copyRun(w, mj + 1, mk, true);
+      copyRun(w, mj + 1, mk, true);
     } else {
       w = copyRun(w, mj + 1, mk, kind === 2);
-      w = copyRun(w, mi, mj, kind === 1);
+      copyRun(w, mi, mj, kind === 1);
     }
-    copyRun(w, mk + 1, m - 1, false);
+    for (let x = mi; x <= mk; x++) path[x] = scratch[x]!;
   };
 
-  /** The first improving 3-opt segment move, taken; whether there was one. */
-  const threeOptMove = (): boolean => {
+  /** One 2-opt pass, taking every improving reversal met; whether any was taken. */
+  const twoOptPass = (): boolean => {
+    let improved = false;
+    kind = REVERSAL;
     for (let i = 1; i < m - 2; i++) {
-      const a = path[i - 1]!;
-      const b = path[i]!;
-      for (let j = i; j < m - 2; j++) {
+      for (let j = i + 1; j < m - 1; j++) {
+        const a = path[i - 1]!;
+        const b = path[i]!;
         const c = path[j]!;
-        const dd = path[j + 1]!;
+        const e = path[j + 1]!;
+        const delta =
+          dist[a * size + c]! + dist[b * size + e]! - dist[a * size + b]! - dist[c * size + e]!;
+        mi = i;
+        mj = j;
+        if (accept(delta)) {
+          apply();
+          improved = true;
+        }
+      }
+    }
+    return improved;
+  };
+
+  /** One 3-opt pass, taking every improving segment move met; whether any was taken. */
+  const threeOptPass = (): boolean => {
+    let improved = false;
+    for (let i = 1; i < m - 2; i++) {
+      for (let j = i; j < m - 2; j++) {
         const lenA = j - i + 1;
         const kMax = lenA <= maxRun ? m - 2 : Math.min(m - 2, j + maxRun);
         for (let k = j + 1; k <= kMax; k++) {
+          const a = path[i - 1]! * size;
+          const b = path[i]!;
+          const c = path[j]!;
+          const dd = path[j + 1]!;
           const e = path[k]!;
           const f = path[k + 1]!;
-          const before = d(a, b) + d(c, dd) + d(e, f);
-          for (kind = 0; kind < 4; kind++) {
-            // A reversed is no move when A is one stop long, nor B reversed when B is.
-            if (lenA === 1 && (kind === 1 || kind === 3)) continue;
-            if (k === j + 1 && (kind === 2 || kind === 3)) continue;
+          const ab = dist[a + b]!;
+          const cd = dist[c * size + dd]!;
+          const ef = dist[e * size + f]!;
+          const before = ab + cd + ef;
+          // A reversed is no move when A is one stop long, nor B reversed when B is.
+          const revA = lenA > 1;
+          const revB = k > j + 1;
+          for (let kd = 0; kd < 4; kd++) {
+            if ((kd === 1 || kd === 3) && !revA) continue;
+            if ((kd === 2 || kd === 3) && !revB) continue;
             const after =
-              kind === 0
-                ? d(a, dd) + d(e, b) + d(c, f)
-                : kind === 1
-                  ? d(a, dd) + d(e, c) + d(b, f)
-                  : kind === 2
-                    ? d(a, e) + d(dd, b) + d(c, f)
-                    : d(a, c) + d(b, e) + d(dd, f);
+              kd === 0
+                ? dist[a + dd]! + dist[e * size + b]! + dist[c * size + f]!
+                : kd === 1
+                  ? dist[a + dd]! + dist[e * size + c]! + dist[b * size + f]!
+                  : kd === 2
+                    ? dist[a + e]! + dist[dd * size + b]! + dist[c * size + f]!
+                    : dist[a + c]! + dist[b * size + e]! + dist[dd * size + f]!;
+            kind = kd;
             mi = i;
             mj = j;
             mk = k;
-            if (accept(after - before, i, buildSegmentMove)) {
-              for (let x = 0; x < m; x++) path[x] = scratch[x]!;
-              return true;
+            if (accept(after - before)) {
+              apply();
+              improved = true;
+              break;
             }
           }
         }
       }
     }
-    return false;
+    return improved;
   };
 
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    if (twoOptPass()) continue;
-    if (!threeOptMove()) break;
+    const twoOpt = twoOptPass();
+    if (!threeOptPass() && !twoOpt) break;
   }
   return path.slice(1, m - 1);
 }
@@ -789,7 +844,29 @@ export function routeDay(req: RouteRequest): DayRoute {
   }
   valid.sort((a, b) => compareIds(a.id, b.id));
   const P = buildProblem(req.start, req.end, valid, req.shiftStart, req.shiftEnd, req.travel);
-  const all = valid.map((_, i) => i + 1);
+  // Stops that cannot be made even alone (straight from the start) go first, with no retry.
+  const all: number[] = [];
+  for (let node = 1; node <= P.n; node++) {
+    const s = P.stops[node - 1]!;
+    const alone = timeline(P, [node]);
+    if (alone.firstLate === 0) {
+      dropped.push({
+        id: s.id,
+        priority: s.priority,
+        code: 'window',
+        reason: `would arrive at ${formatMinutes(alone.arrive[0]!)}, after its window ${windowText(s.window!)}, even going straight there`,
+      });
+    } else if (alone.finish > P.shiftEnd + MINUTE_EPS) {
+      dropped.push({
+        id: s.id,
+        priority: s.priority,
+        code: 'shift-end',
+        reason: `does not fit the shift even alone: day would end at ${formatMinutes(alone.finish)}, after the shift end ${formatMinutes(P.shiftEnd)}`,
+      });
+    } else {
+      all.push(node);
+    }
+  }
   let order = shortestOrder(P, all);
   if (P.hasWindows) order = improve(P, order, true);
 
@@ -802,11 +879,11 @@ export function routeDay(req: RouteRequest): DayRoute {
     if (!drop) break;
     const node = drop.node;
     out.push(drop);
-    order = optimise(
-      P,
-      order.filter((x) => x !== node),
-    );
+    // Removing a stop never makes a later one later (the triangle inequality holds), so the
+    // order is improved once, after the last drop; the second chance below makes up for it.
+    order = order.filter((x) => x !== node);
   }
+  if (out.length > 0) order = optimise(P, order);
 
   // Second chance, highest priority first, for stops a later drop may have made room for.
   const retry = [...out].sort((a, b) => {
@@ -842,6 +919,9 @@ export function tryInsertStop(req: RouteRequest, route: DayRoute, stop: Stop): D
   checkRequest(req);
   if (stopError(stop)) return null;
   if (route.stops.some((s) => s.id === stop.id)) return null;
+  // Wherever it goes, the day ends at least its service time later, less what waiting absorbs.
+  if (route.finish + stop.serviceMinutes - route.waitMinutes > req.shiftEnd + MINUTE_EPS)
+    return null;
   const model = travelModel(req.travel);
   const mpm = minutesPerMetre(model);
   const placed = route.stops;

@@ -10,6 +10,7 @@ import {
   type MessageTemplate,
 } from '../../../domain/templates/templates.ts';
 import type { Platform } from '../../platform.ts';
+import { saveTemplate } from '../../../app/templates/save.ts';
 import { ErrorBody } from '../schemas.ts';
 
 const Template = Type.Object(
@@ -46,9 +47,43 @@ export function templateRoutes(
         },
       },
       async () => ({
-        templates: DEFAULT_TEMPLATES.map((t) => ({ ...t })),
+        // Saved templates first: they take the place of the catalogue's.
+        templates: [...(await p.dispatch.templates()), ...DEFAULT_TEMPLATES].map((t) => ({ ...t })),
         variables: { ...TEMPLATE_VARIABLES },
       }),
+    );
+
+    app.put(
+      '/templates/:channel/:id/:language',
+      {
+        schema: {
+          tags: ['templates'],
+          summary: 'Save a new version of a template (checked first; refused with the reasons)',
+          params: Type.Object({
+            channel: Type.Union([
+              Type.Literal('sms'),
+              Type.Literal('email'),
+              Type.Literal('letter'),
+            ]),
+            id: Type.String(),
+            language: Type.String(),
+          }),
+          body: Type.Object(
+            {
+              subject: Type.Optional(Type.String({ maxLength: 500 })),
+              body: Type.String({ maxLength: 20_000 }),
+              by: Type.String({ minLength: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ version: Type.Integer() }), 400: ErrorBody },
+        },
+      },
+      async (req) => {
+        const t: MessageTemplate = { ...req.params, body: req.body.body };
+        if (req.body.subject !== undefined) t.subject = req.body.subject;
+        return saveTemplate(p.dispatch, t, req.body.by);
+      },
     );
 
     app.post(
@@ -101,8 +136,25 @@ export function templateRoutes(
           },
         },
       },
-      async (req) =>
-        previewTemplate(deps, settings, req.body as Parameters<typeof previewTemplate>[2]),
+      async (req) => {
+        const input = req.body as Parameters<typeof previewTemplate>[2];
+        if (!input.template && input.id && input.channel) {
+          // A saved template takes the place of the catalogue's.
+          const saved = (await p.dispatch.templates()).filter(
+            (t) => t.id === input.id && t.channel === input.channel,
+          );
+          const account = await p.ledger.account(input.accountId).catch(() => null);
+          const language =
+            input.language ??
+            (account ? (await p.ledger.customer(account.customerId))?.language : undefined) ??
+            'en';
+          const t =
+            saved.find((x) => x.language === language) ??
+            saved.find((x) => language.startsWith(x.language.slice(0, 2)));
+          if (t) input.template = t;
+        }
+        return previewTemplate(deps, settings, input);
+      },
     );
   };
 }

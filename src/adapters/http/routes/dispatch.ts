@@ -1,0 +1,292 @@
+/**
+ * Dispatch over HTTP: dispatches with their transitions and decisions, call and visit tasks
+ * (start, outcome), letters as PDF, Kannel's delivery reports and inbound messages, and the
+ * compliance report and audit.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { auditContacts, complianceReport } from '../../../app/compliance/audit.ts';
+import { recordOutcome, startTask } from '../../../app/dispatch/tasks.ts';
+import { AppError, notFound } from '../../../app/shared/errors.ts';
+import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
+import type { Platform } from '../../platform.ts';
+
+const STOP_WORDS = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|退订|td|取消)\s*[.!。！]?\s*$/i;
+
+export function dispatchRoutes(p: Platform): FastifyPluginAsync {
+  return async (app0) => {
+    const app = app0.withTypeProvider<TypeBoxTypeProvider>();
+    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
+
+    app.get(
+      '/dispatches',
+      {
+        schema: {
+          tags: ['dispatch'],
+          summary: "A day's dispatches, by channel and state",
+          querystring: Type.Object({
+            date: Type.Optional(Type.String({ format: 'date' })),
+            state: Type.Optional(Type.String()),
+            channel: Type.Optional(Type.String()),
+            after: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          }),
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const r = await p.db.query(
+          `SELECT d.id, d.idempotency_key AS key, a.external_id AS account, c.external_id AS customer,
+                  d.channel, d.template, d.state, d.planned_for, d.not_before, d.attempts,
+                  d.provider, d.provider_message_id, d.last_reason, d.sent_at
+           FROM dispatches d JOIN accounts a ON a.id = d.account_id JOIN customers c ON c.id = d.customer_id
+           WHERE d.planned_for = $1::date AND ($2::text IS NULL OR d.state = $2)
+             AND ($3::text IS NULL OR d.channel = $3) AND d.id > $4
+           ORDER BY d.id LIMIT $5`,
+          [q.date ?? p.today(), q.state ?? null, q.channel ?? null, q.after ?? 0, q.limit ?? 100],
+        );
+        return { dispatches: r.rows };
+      },
+    );
+
+    app.get(
+      '/dispatches/:id',
+      {
+        schema: {
+          tags: ['dispatch'],
+          summary: 'A dispatch with its transitions and compliance decisions',
+          params: Type.Object({ id: Type.Integer() }),
+        },
+      },
+      async (req) => {
+        const d = await p.db.query('SELECT * FROM dispatches WHERE id = $1', [req.params.id]);
+        if (!d.rows[0]) throw notFound(`dispatch ${req.params.id}`);
+        const events = await p.db.query(
+          'SELECT at, from_state, to_state, reason, provider_message_id FROM dispatch_events WHERE dispatch_id = $1 ORDER BY at, ctid',
+          [req.params.id],
+        );
+        const decisions = await p.db.query(
+          'SELECT stage, proposed_at, rule_set, rule_set_version, decision, reasons, next_allowed, decided_by FROM compliance_decisions WHERE dispatch_id = $1 ORDER BY id',
+          [req.params.id],
+        );
+        return { dispatch: d.rows[0], events: events.rows, decisions: decisions.rows };
+      },
+    );
+
+    app.get(
+      '/letters/:id.pdf',
+      {
+        schema: {
+          tags: ['dispatch'],
+          summary: 'The PDF of a letter (by dispatch id)',
+          params: Type.Object({ id: Type.Integer() }),
+        },
+      },
+      async (req, reply) => {
+        const r = await p.db.query<{ pdf: Uint8Array }>(
+          'SELECT pdf FROM letters WHERE dispatch_id = $1',
+          [req.params.id],
+        );
+        if (!r.rows[0]) throw notFound(`letter ${req.params.id}`);
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `inline; filename="letter-${req.params.id}.pdf"`)
+          .send(Buffer.from(r.rows[0].pdf));
+      },
+    );
+
+    app.get(
+      '/tasks',
+      {
+        schema: {
+          tags: ['tasks'],
+          summary: 'Call and visit tasks',
+          querystring: Type.Object({
+            kind: Type.Optional(Type.Union([Type.Literal('call'), Type.Literal('visit')])),
+            state: Type.Optional(Type.String()),
+            date: Type.Optional(Type.String({ format: 'date' })),
+            assignee: Type.Optional(Type.String()),
+            after: Type.Optional(Type.Integer({ minimum: 0 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+          }),
+        },
+      },
+      async (req) => {
+        const q = req.query;
+        const f: Parameters<typeof p.tasks.tasks>[0] = {
+          limit: q.limit ?? 100,
+          afterId: q.after ?? 0,
+        };
+        if (q.kind) f.kind = q.kind;
+        if (q.state) f.state = q.state;
+        if (q.date) f.dueOn = q.date;
+        if (q.assignee) f.assignee = q.assignee;
+        return { tasks: await p.tasks.tasks(f) };
+      },
+    );
+
+    app.post(
+      '/tasks/:id/start',
+      {
+        schema: {
+          tags: ['tasks'],
+          summary: 'Start a call or visit now, if the contact rules allow it',
+          params: Type.Object({ id: Type.Integer() }),
+          body: Type.Object({ by: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        },
+      },
+      async (req, reply) => {
+        const r = await startTask(taskDeps, req.params.id, req.body.by, p.clock.now());
+        if (r.decision.decision === 'DENY') {
+          return reply.code(409).send({
+            code: 'CONFLICT',
+            message: 'the contact rules do not allow this contact now',
+            details: r.decision.reasons.map((x) => ({ at: x.rule, reason: x.message })),
+            nextAllowed: r.decision.nextAllowed ?? null,
+          });
+        }
+        return r;
+      },
+    );
+
+    app.post(
+      '/tasks/:id/outcome',
+      {
+        schema: {
+          tags: ['tasks'],
+          summary: 'Record the outcome of a started call or visit',
+          params: Type.Object({ id: Type.Integer() }),
+          body: Type.Object(
+            {
+              outcome: Type.String(),
+              by: Type.String({ minLength: 1 }),
+              notes: Type.Optional(Type.String({ maxLength: 4000 })),
+              latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+              longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (req) => ({
+        task: await recordOutcome(taskDeps, req.params.id, req.body, p.clock.now()),
+      }),
+    );
+
+    app.get(
+      '/channels/kannel/dlr',
+      { schema: { tags: ['channels'], summary: "Kannel's delivery reports (dlr-url)" } },
+      async (req) => {
+        const dlr = parseKannelDlr(req.query as Record<string, string>);
+        if (dlr.status !== 'buffered') {
+          const to =
+            dlr.status === 'delivered'
+              ? 'delivered'
+              : dlr.status === 'accepted'
+                ? 'accepted'
+                : 'failed';
+          const ok = await p.dispatch.deliveryReport(
+            dlr.idempotencyKey,
+            to,
+            dlr.at ?? p.clock.now(),
+            `delivery report ${dlr.code}: ${dlr.detail}`,
+          );
+          return { recorded: ok };
+        }
+        return { recorded: false, status: dlr.status };
+      },
+    );
+
+    app.get(
+      '/channels/kannel/inbound',
+      { schema: { tags: ['channels'], summary: 'Inbound SMS from Kannel (sms-service get-url)' } },
+      async (req) => {
+        // The raw query: Kannel's %C names the charset the text is encoded in.
+        const m = parseKannelInbound(
+          req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '',
+        );
+        const now = p.clock.now();
+        const stop = STOP_WORDS.test(m.text);
+        const c = await p.db.query<{ id: string | number }>(
+          'SELECT id FROM customers WHERE phone = $1',
+          [m.from],
+        );
+        for (const x of c.rows) {
+          if (stop) {
+            await p.db.query(
+              `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, source)
+               VALUES ($1, 'opt_out', 'sms', $2, $3, 'sms reply')`,
+              [x.id, m.from, now.toISOString()],
+            );
+          }
+        }
+        await p.db.query(
+          `INSERT INTO inbound_messages (provider, from_number, to_number, text, received_at, customer_id, action)
+           VALUES ('kannel', $1, $2, $3, $4, $5, $6)`,
+          [
+            m.from,
+            m.to,
+            m.text,
+            now.toISOString(),
+            c.rows[0]?.id ?? null,
+            stop ? 'opted out of sms' : 'stored',
+          ],
+        );
+        // Kannel sends the body back to the customer as the reply; one confirmation is allowed.
+        return stop ? 'You will get no more texts from us. 您已退订短信。' : '';
+      },
+    );
+
+    app.get(
+      '/compliance/report',
+      {
+        schema: {
+          tags: ['compliance'],
+          summary: 'Contacts by channel and local hour, blocks by rule',
+          querystring: Type.Object({
+            from: Type.String({ format: 'date' }),
+            to: Type.String({ format: 'date' }),
+          }),
+        },
+      },
+      async (req) =>
+        complianceReport(
+          p.compliance,
+          new Date(`${req.query.from}T00:00:00Z`),
+          new Date(`${req.query.to}T23:59:59.999Z`),
+        ),
+    );
+
+    app.get(
+      '/compliance/audit',
+      {
+        schema: {
+          tags: ['compliance'],
+          summary: 'Every contact in a period decided again under the rules in force then',
+          querystring: Type.Object({
+            from: Type.String({ format: 'date' }),
+            to: Type.String({ format: 'date' }),
+          }),
+        },
+      },
+      async (req) => {
+        const r = await auditContacts(
+          p.compliance,
+          new Date(`${req.query.from}T00:00:00Z`),
+          new Date(`${req.query.to}T23:59:59.999Z`),
+        );
+        if (r.customers > 100_000)
+          throw new AppError(
+            'VALIDATION',
+            'the period is too long for one request; use recoup compliance audit',
+          );
+        return {
+          ...r,
+          violations: r.violations.slice(0, 500),
+          violationCount: r.violations.length,
+        };
+      },
+    );
+  };
+}
