@@ -14,6 +14,7 @@ import {
 } from '../app/dispatch/dispatcher.ts';
 import type { ChannelProvider, MessageChannel } from '../app/dispatch/ports.ts';
 import { expireTasks } from '../app/dispatch/tasks.ts';
+import { simulateDesk, type DeskOptions } from '../app/dispatch/simulated-desk.ts';
 import { MESSAGE_CHANNELS, dispatchWindow } from '../domain/dispatch/lifecycle.ts';
 import type { LocalDate } from '../domain/time/date.ts';
 import { addDays } from '../domain/time/date.ts';
@@ -153,7 +154,8 @@ export async function simulateDispatchDay(
   p: Platform,
   day: LocalDate,
   zone: string,
-): Promise<{ sent: number; blocked: number }> {
+  desk: DeskOptions = { callsPerDay: 40, seed: 'demo-desk' },
+): Promise<{ sent: number; blocked: number; calls: number; visits: number }> {
   const start = dispatchWindow('sms', day, zone).slot;
   const dayStart = new Date(start.getTime() - 10 * 3_600_000);
   await prepareDay(deps, day, dayStart);
@@ -169,10 +171,11 @@ export async function simulateDispatchDay(
     sent += r.sent;
     blocked += r.blocked;
   }
+  const worked = await simulateDesk({ tasks: p.tasks, dispatch: p.dispatch }, day, desk);
   await expireTasks(p.tasks, end);
   await p.db.query(
     `UPDATE jobs SET state = 'done', finished_at = now() WHERE kind = $1 AND state = 'pending'`,
     [DISPATCH_JOB],
   );
-  return { sent, blocked };
+  return { sent, blocked, calls: worked.calls, visits: worked.visits };
 }

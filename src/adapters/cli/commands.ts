@@ -9,6 +9,7 @@ import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { CsvFolderSource } from '../files/csv-source.ts';
 import type { Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
+import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
 import { prepareDay } from '../../app/dispatch/dispatcher.ts';
 import {
   buildProviders,
@@ -66,8 +67,10 @@ export async function cycleDays(
   range: { from: LocalDate; to: LocalDate },
   progress = new Progress(),
   dispatch: DispatchMode = 'live',
+  simulation: { days?: number; desk?: DeskOptions } = {},
 ): Promise<void> {
   const t0 = performance.now();
+  const simulatedDays = simulation.days ?? SIMULATED_DISPATCH_DAYS;
   let accounts = 0;
   const config = loadConfig();
   const providers = buildProviders(p, config.channels, { sandbox: dispatch === 'simulate' });
@@ -75,8 +78,8 @@ export async function cycleDays(
   const today = p.today();
   const afterDay = async (day: LocalDate) => {
     if (dispatch === 'none') return;
-    if (dispatch === 'simulate' && day < today && day >= addDays(today, -SIMULATED_DISPATCH_DAYS))
-      await simulateDispatchDay(dd, p, day, p.timezone);
+    if (dispatch === 'simulate' && day < today && day >= addDays(today, -simulatedDays))
+      await simulateDispatchDay(dd, p, day, p.timezone, simulation.desk);
     else await prepareDay(dd, day, p.clock.now());
   };
   const deps = {

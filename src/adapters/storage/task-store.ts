@@ -26,6 +26,7 @@ interface RawTask {
   phone: string | null;
   address: string | null;
   language: string;
+  timezone: string;
   started_at: unknown;
 }
 
@@ -56,6 +57,7 @@ function toTask(r: RawTask): TaskRow {
     phone: r.phone,
     address: r.address,
     language: r.language,
+    timezone: r.timezone,
     startedAt: r.started_at
       ? new Date(
           String(r.started_at instanceof Date ? r.started_at.toISOString() : r.started_at)
@@ -67,7 +69,7 @@ function toTask(r: RawTask): TaskRow {
 }
 
 const SELECT = `SELECT t.*, a.external_id AS account_ext, c.external_id AS customer_ext,
-  c.name AS customer_name, c.phone, c.address, c.language
+  c.name AS customer_name, c.phone, c.address, c.language, c.timezone
   FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN customers c ON c.id = t.customer_id`;
 
 export class SqlTaskStore implements TaskStore {

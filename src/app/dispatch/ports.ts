@@ -257,6 +257,7 @@ export interface TaskRow {
   phone: string | null;
   address: string | null;
   language: string;
+  timezone: string;
   startedAt: Date | null;
   territory?: string | null;
 }
