@@ -33,8 +33,18 @@ segments:
     steps:
       - { id: notice, offset: 0, channel: sms, template: overdue_notice_1 }
       - { id: bill, offset: 0, channel: email, template: overdue_itemised_bill }
-      - { id: call, offset: 0, channel: phone, template: m1_call, priority: 60 }
-      - { id: letter, offset: 0, channel: letter, template: demand_letter_1 }
+      - id: call
+        offset: 0
+        channel: phone
+        # its fallback text ships in the catalogue
+        template: pre_due_courtesy_call
+        priority: 60
+        on_fail: { action: fallback, channel: sms }
+      - id: letter
+        offset: 0
+        channel: letter
+        template: demand_letter_1
+        on_fail: { action: retry_next_day, max_retries: 1 }
 `;
 
 // C1 in New York (English), C2 in Shanghai (Chinese), C3 opted out of SMS, C4 under a dispute hold.
@@ -156,7 +166,8 @@ describe(`dispatch (${ENGINE})`, () => {
     const tasks = await p.db.query("SELECT * FROM tasks WHERE kind = 'call' ORDER BY id");
     expect(tasks.rows).toHaveLength(3);
     const decisions = await p.db.query("SELECT * FROM compliance_decisions WHERE stage = 'plan'");
-    expect(decisions.rows).toHaveLength(16);
+    // ... and C4's blocked call falls back to a text (its on_fail), blocked by the hold too.
+    expect(decisions.rows).toHaveLength(17);
   });
 
   it('sends nothing before the customer’s local slot, then everything once at it', async () => {
@@ -233,6 +244,56 @@ describe(`dispatch (${ENGINE})`, () => {
     );
     expect(a.rows).toHaveLength(1);
     expect(new Date(a.rows[0]!.ts).toISOString()).toBe('2026-03-02T16:00:00.000Z');
+  });
+
+  it('a step that cannot be done follows its on_fail: a text after an unanswered call, a letter again tomorrow', async () => {
+    const t = await p.db.query<{ id: number }>(
+      `SELECT t.id FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.external_id = 'C2'`,
+    );
+    const id = Number(t.rows[0]!.id);
+    const deps2 = { tasks: p.tasks, dispatch: p.dispatch };
+    // 10:00 in Shanghai.
+    expect(
+      (await startTask(deps2, id, 'collector-2', new Date('2026-03-02T02:00:00Z'))).decision
+        .decision,
+    ).toBe('ALLOW');
+    await recordOutcome(
+      deps2,
+      id,
+      { outcome: 'no_answer', by: 'collector-2' },
+      new Date('2026-03-02T02:01:00Z'),
+    );
+    const r = await processAllShards(deps, {
+      now: () => new Date('2026-03-02T02:30:00Z'),
+      token: (s) => `tf:${s}`,
+    });
+
+    expect(r.sent).toBe(1);
+    const fallback = await p.db.query<{ key: string; state: string; parent: string }>(
+      `SELECT d.idempotency_key AS key, d.state, pd.channel AS parent FROM dispatches d
+       JOIN dispatches pd ON pd.id = d.parent_id JOIN customers c ON c.id = d.customer_id
+       WHERE c.external_id = 'C2'`,
+    );
+    expect(fallback.rows).toEqual([
+      { key: expect.stringMatching(/\/fallback:sms$/), state: 'sent', parent: 'phone' },
+    ]);
+    // C4's letter was blocked by the hold: tried again the next day (once), blocked again.
+    const letters = await p.db.query<{ planned_for: string | Date; state: string }>(
+      `SELECT d.planned_for, d.state FROM dispatches d JOIN customers c ON c.id = d.customer_id
+       WHERE c.external_id = 'C4' AND d.channel = 'letter' ORDER BY d.planned_for`,
+    );
+    expect(
+      letters.rows.map((x) => [
+        String(x.planned_for instanceof Date ? x.planned_for.toISOString() : x.planned_for).slice(
+          0,
+          10,
+        ),
+        x.state,
+      ]),
+    ).toEqual([
+      ['2026-03-02', 'blocked'],
+      ['2026-03-03', 'blocked'],
+    ]);
   });
 
   it('a message left sending by a stopped worker is sent again only if it was never handed over', async () => {

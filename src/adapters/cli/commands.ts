@@ -59,8 +59,11 @@ export function printImportReport(report: ImportReport, out: Writable, limit = 2
  */
 export type DispatchMode = 'live' | 'simulate' | 'none';
 
-/** How many past days `simulate` sends through the sandbox; earlier days' actions expire. */
-export const SIMULATED_DISPATCH_DAYS = 90;
+/**
+ * How many past days `simulate` sends through the sandbox (the demo's recent history); the
+ * actions of days before them stay planned, undispatched.
+ */
+export const SIMULATED_DISPATCH_DAYS = 30;
 
 export async function cycleDays(
   p: Platform,
@@ -78,9 +81,10 @@ export async function cycleDays(
   const today = p.today();
   const afterDay = async (day: LocalDate) => {
     if (dispatch === 'none') return;
-    if (dispatch === 'simulate' && day < today && day >= addDays(today, -simulatedDays))
-      await simulateDispatchDay(dd, p, day, p.timezone, simulation.desk);
-    else await prepareDay(dd, day, p.clock.now());
+    if (dispatch === 'simulate' && day < today) {
+      if (day >= addDays(today, -simulatedDays))
+        await simulateDispatchDay(dd, p, day, p.timezone, simulation.desk);
+    } else await prepareDay(dd, day, p.clock.now());
   };
   const deps = {
     cycles: p.cycles,

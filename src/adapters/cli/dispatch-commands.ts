@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { auditContacts, complianceReport } from '../../app/compliance/audit.ts';
 import { enqueueShards, prepareDay } from '../../app/dispatch/dispatcher.ts';
-import { planFieldVisits } from '../../app/dispatch/tasks.ts';
+import { expireTasks, planFieldVisits } from '../../app/dispatch/tasks.ts';
 import type { FieldAgent } from '../../app/dispatch/ports.ts';
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -210,7 +210,7 @@ export function startInProcessWorker(p: Platform, config: Config): AbortControll
   const tick = setInterval(() => {
     void (async () => {
       if ((await p.cycles.lastCycled()) !== p.today()) await catchUp(p, DEMO_HISTORY_DAYS);
-      await p.tasks.expireOverdue(p.clock.now());
+      await expireTasks({ tasks: p.tasks, dispatch: p.dispatch }, p.clock.now());
     })().catch((e: Error) => process.stderr.write(`daily cycle: ${e.message}\n`));
   }, 60_000);
   stop.signal.addEventListener('abort', () => {

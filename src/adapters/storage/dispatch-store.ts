@@ -66,7 +66,7 @@ interface RawDispatch {
 
 const DISPATCH_COLUMNS = `d.id, d.idempotency_key, d.account_id, a.external_id AS account_ext, d.customer_id,
   c.external_id AS customer_ext, d.channel, d.template, d.purpose, d.planned_for, d.priority, d.state,
-  d.not_before, d.expires_at, d.attempts, pa.on_fail, pa.step_id, d.handed_over_at, d.provider`;
+  d.not_before, d.expires_at, d.attempts, d.on_fail, pa.step_id, d.handed_over_at, d.provider`;
 const DISPATCH_FROM = `dispatches d JOIN accounts a ON a.id = d.account_id
   JOIN customers c ON c.id = d.customer_id LEFT JOIN planned_actions pa ON pa.id = d.action_id`;
 
@@ -112,9 +112,9 @@ export class SqlDispatchStore implements DispatchStore {
     const r = await this.db.query<{ n: string | number }>(
       `WITH ins AS (
          INSERT INTO dispatches (idempotency_key, action_id, account_id, customer_id, channel,
-           template, planned_for, priority, shard, state, not_before, expires_at, created_at, updated_at)
+           template, planned_for, priority, on_fail, shard, state, not_before, expires_at, created_at, updated_at)
          SELECT pa.idempotency_key, pa.id, pa.account_id, a.customer_id, pa.channel, pa.template,
-                pa.planned_for, pa.priority, (a.customer_id % ${SHARDS})::int, 'planned',
+                pa.planned_for, pa.priority, pa.on_fail, (a.customer_id % ${SHARDS})::int, 'planned',
                 (pa.planned_for::timestamp + make_interval(mins => w.slot)) AT TIME ZONE c.timezone,
                 ((pa.planned_for + w.valid)::timestamp) AT TIME ZONE c.timezone,
                 $3::timestamptz, $3::timestamptz
@@ -131,6 +131,58 @@ export class SqlDispatchStore implements DispatchStore {
          SELECT id, $3::timestamptz, NULL, 'planned', 'planned by the strategy' FROM ins)
        SELECT count(*) AS n FROM ins`,
       [day, JSON.stringify(windows), at.toISOString()],
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  /**
+   * The steps' `on_fail` for dispatches that could not be done (blocked, failed, expired, a call
+   * that reached no one): a fallback on another channel the same day, or the same again the
+   * next day while retries are left. Returns how many follow-ups were created.
+   */
+  async createFollowUps(ids: number[], at: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const windows = Object.keys(SEND_SLOT_MINUTES).map((channel) => ({
+      channel,
+      slot: SEND_SLOT_MINUTES[channel as DispatchChannel],
+      valid: VALIDITY_DAYS[channel as DispatchChannel],
+    }));
+    const r = await this.db.query<{ n: string | number }>(
+      `WITH src AS (
+         SELECT d.*, c.timezone,
+                CASE d.on_fail->>'action' WHEN 'fallback' THEN d.on_fail->>'channel' ELSE d.channel END AS next_channel,
+                CASE d.on_fail->>'action' WHEN 'fallback' THEN d.planned_for ELSE d.planned_for + 1 END AS next_day,
+                CASE d.on_fail->>'action'
+                  WHEN 'retry_next_day' THEN jsonb_build_object('action', 'retry_next_day',
+                    'max_retries', (d.on_fail->>'max_retries')::int - 1)
+                END AS next_on_fail
+         FROM dispatches d JOIN customers c ON c.id = d.customer_id
+         WHERE d.id = ANY($1::bigint[])
+           AND ((d.on_fail->>'action' = 'fallback' AND d.on_fail->>'channel' <> d.channel)
+             OR (d.on_fail->>'action' = 'retry_next_day' AND (d.on_fail->>'max_retries')::int > 0
+                 -- no point tomorrow once the arrears are paid
+                 AND EXISTS (SELECT 1 FROM account_states s WHERE s.account_id = d.account_id
+                             AND s.arrears > 0)))),
+       ins AS (
+         INSERT INTO dispatches (idempotency_key, account_id, customer_id, channel, template,
+           purpose, planned_for, priority, on_fail, parent_id, shard, state, not_before,
+           expires_at, created_at, updated_at)
+         SELECT src.idempotency_key || CASE WHEN src.on_fail->>'action' = 'fallback'
+                  THEN '/fallback:' || src.next_channel ELSE '/retry:' || src.next_day END,
+                src.account_id, src.customer_id, src.next_channel, src.template, src.purpose,
+                src.next_day, src.priority, src.next_on_fail, src.id, src.shard, 'planned',
+                (src.next_day::timestamp + make_interval(mins => w.slot)) AT TIME ZONE src.timezone,
+                ((src.next_day + w.valid)::timestamp) AT TIME ZONE src.timezone,
+                $2::timestamptz, $2::timestamptz
+         FROM src JOIN jsonb_to_recordset($3::jsonb) AS w(channel text, slot integer, valid integer)
+           ON w.channel = src.next_channel
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id, parent_id),
+       ev AS (INSERT INTO dispatch_events (dispatch_id, at, from_state, to_state, reason)
+         SELECT ins.id, $2::timestamptz, NULL, 'planned', 'the step''s on_fail, after dispatch ' || ins.parent_id
+         FROM ins)
+       SELECT count(*) AS n FROM ins`,
+      [ids, at.toISOString(), JSON.stringify(windows)],
     );
     return Number(r.rows[0]?.n ?? 0);
   }

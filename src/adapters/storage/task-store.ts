@@ -237,15 +237,17 @@ export class SqlTaskStore implements TaskStore {
     );
   }
 
-  expireOverdue(now: Date): Promise<{ dispatches: number; tasks: number }> {
+  expireOverdue(now: Date): Promise<{ dispatches: number[]; tasks: number }> {
     return this.db.transaction(async (tx) => {
       const d = await tx.query<{ id: string | number }>(
-        `WITH x AS (UPDATE dispatches SET state = 'expired', final_at = $1::timestamptz,
+        `WITH old AS (SELECT id, state FROM dispatches
+             WHERE state IN ('planned', 'checked', 'queued') AND expires_at <= $1::timestamptz
+             FOR UPDATE),
+           x AS (UPDATE dispatches d SET state = 'expired', final_at = $1::timestamptz,
              updated_at = $1::timestamptz, last_reason = 'not done within its day'
-           WHERE state IN ('planned', 'checked', 'queued') AND expires_at <= $1::timestamptz
-           RETURNING id, state)
+             FROM old WHERE d.id = old.id RETURNING d.id, old.state AS from_state)
          INSERT INTO dispatch_events (dispatch_id, at, from_state, to_state, reason)
-         SELECT id, $1::timestamptz, 'queued', 'expired', 'not done within its day' FROM x
+         SELECT id, $1::timestamptz, from_state, 'expired', 'not done within its day' FROM x
          RETURNING dispatch_id AS id`,
         [now.toISOString()],
       );
@@ -255,7 +257,7 @@ export class SqlTaskStore implements TaskStore {
            AND t.state IN ('open', 'assigned', 'unassigned')`,
         [now.toISOString()],
       );
-      return { dispatches: d.rows.length, tasks: t.rowCount };
+      return { dispatches: d.rows.map((x) => Number(x.id)), tasks: t.rowCount };
     });
   }
 }

@@ -87,10 +87,24 @@ export async function prepareDay(
   now: Date,
 ): Promise<{ created: number; queued: number; blocked: number; rescheduled: number }> {
   const created = await deps.store.createForDay(day, now);
-  const counts = { created, queued: 0, blocked: 0, rescheduled: 0 };
+  const counts = { created, ...(await checkPlanned(deps, { day }, now)) };
+  await enqueueShards(deps);
+  return counts;
+}
+
+/**
+ * The plan-stage check of planned dispatches (of a day, or of a shard: fallbacks and retries
+ * created during the day), with follow-ups for those the rules block for good.
+ */
+export async function checkPlanned(
+  deps: DispatchDeps,
+  filter: { day?: LocalDate; shard?: number },
+  now: Date,
+): Promise<{ queued: number; blocked: number; rescheduled: number }> {
+  const counts = { queued: 0, blocked: 0, rescheduled: 0 };
   let afterId = 0;
   for (;;) {
-    const rows = await deps.store.inState('planned', { day, afterId, limit: PAGE });
+    const rows = await deps.store.inState('planned', { ...filter, afterId, limit: PAGE });
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
     const contexts = await deps.store.contexts(
@@ -168,10 +182,22 @@ export async function prepareDay(
         counts.blocked++;
       }
     }
-    await deps.store.apply(u);
+    const applied = await deps.store.apply(u);
+    await followUps(deps, u, applied, now);
   }
-  await enqueueShards(deps);
   return counts;
+}
+
+/** Follow-ups (the step's on_fail) for the dispatches an update left blocked, failed or expired. */
+async function followUps(deps: DispatchDeps, u: DispatchUpdate, applied: Set<number>, now: Date) {
+  const last = new Map<number, string>();
+  for (const t of u.transitions) last.set(t.id, t.to);
+  const ids = [...last]
+    .filter(
+      ([id, to]) => applied.has(id) && (to === 'blocked' || to === 'failed' || to === 'expired'),
+    )
+    .map(([id]) => id);
+  if (ids.length > 0) await deps.store.createFollowUps(ids, now);
 }
 
 function taskFor(u: DispatchUpdate, d: DispatchRow): void {
@@ -377,6 +403,8 @@ export async function processShard(
     expired: 0,
   };
   res.reconciled = await reconcile(deps, shard, o.now());
+  // Fallbacks and retries created since the day was prepared.
+  await checkPlanned(deps, shard === 'all' ? {} : { shard }, o.now());
   const templates = [...(await deps.store.templates()), ...DEFAULT_TEMPLATES];
   const handOvers = new HandOvers(deps.store, o.token, o.now);
   const batch = o.batch ?? 500;
@@ -484,6 +512,7 @@ export async function processShard(
       outgoing.push({ d, msg: rendered, provider, ctx });
     }
     const claimed = await deps.store.apply(claim);
+    await followUps(deps, claim, claimed, now);
     const toSend = outgoing.filter((x) => claimed.has(x.d.id));
     const results = await sendAll(toSend, o.concurrency ?? 16, (x) =>
       x.provider.send(x.msg, () => handOvers.ask(x.d.id)),
@@ -503,7 +532,7 @@ export async function processShard(
         x.provider.name,
       );
     }
-    await deps.store.apply(done);
+    await followUps(deps, done, await deps.store.apply(done), at);
   }
   return res;
 }

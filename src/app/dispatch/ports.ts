@@ -175,6 +175,8 @@ export interface DispatchUpdate {
 export interface DispatchStore {
   /** Creates a dispatch for every planned action of `day` that has none; returns how many. */
   createForDay(day: LocalDate, at: Date): Promise<number>;
+  /** Fallbacks and next-day retries (the steps' on_fail) for dispatches that could not be done. */
+  createFollowUps(ids: number[], at: Date): Promise<number>;
   /** Dispatches of `shard` (or of every shard) in `state`, by id after `afterId`. */
   inState(
     state: DispatchState,
@@ -316,6 +318,6 @@ export interface TaskStore {
   ): Promise<void>;
   agents(): Promise<FieldAgent[]>;
   saveAgents(agents: FieldAgent[]): Promise<void>;
-  /** Expires queued dispatches and open tasks whose time is up. */
-  expireOverdue(now: Date): Promise<{ dispatches: number; tasks: number }>;
+  /** Expires queued dispatches and open tasks whose time is up; returns the expired ids. */
+  expireOverdue(now: Date): Promise<{ dispatches: number[]; tasks: number }>;
 }

@@ -173,6 +173,8 @@ export async function recordOutcome(
     ],
     tasks: [],
   });
+  // A call that reached no one: the step's on_fail (a text instead, or again tomorrow).
+  if (!reached) await deps.dispatch.createFollowUps([task.dispatchId], now);
   await deps.tasks.setTask(
     taskId,
     ['in_progress'],
@@ -276,9 +278,12 @@ export async function planFieldVisits(
   return plan;
 }
 
+/** Expires what was not done within its day, with the steps' follow-ups for it. */
 export async function expireTasks(
-  store: TaskStore,
+  deps: TaskDeps,
   now: Date,
-): Promise<{ dispatches: number; tasks: number }> {
-  return store.expireOverdue(now);
+): Promise<{ dispatches: number; tasks: number; followUps: number }> {
+  const r = await deps.tasks.expireOverdue(now);
+  const followUps = await deps.dispatch.createFollowUps(r.dispatches, now);
+  return { dispatches: r.dispatches.length, tasks: r.tasks, followUps };
 }

@@ -69,6 +69,9 @@ CREATE TABLE dispatches (
                          CHECK (purpose IN ('collection', 'required_notice', 'optout_confirmation')),
   planned_for          date NOT NULL,
   priority             integer NOT NULL,
+  -- What to do when it cannot be done (the step's on_fail), and the dispatch it follows up.
+  on_fail              jsonb,
+  parent_id            bigint REFERENCES dispatches (id),
   -- Dispatch work is split by customer: one worker handles a shard at a time, so a customer's
   -- contacts are checked against a history no other worker is adding to.
   shard                integer NOT NULL,
