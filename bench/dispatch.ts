@@ -25,7 +25,7 @@ if (engine !== 'postgres')
 
 const schema = 'bench_dispatch';
 const p: Platform = await freshPlatform(engine, schema);
-const folder = await portfolioFolder(Math.max(20_000, N + 2_000));
+const folder = await portfolioFolder(3 * N + 2_000);
 process.stderr.write('importing the portfolio\n');
 const report = await importFolder(p, folder, {});
 if (report.status !== 'imported') throw new Error('import failed');
@@ -146,9 +146,10 @@ async function phase(name: string, channels: ('sms' | 'email')[]) {
   record({ bench: 'dispatch', engine, ...row });
 }
 
-await phase('email', ['email']);
-await phase('sms', ['sms']);
-await phase('both', ['email', 'sms']);
+const phases = arg('phases', 'email,sms,both').split(',');
+if (phases.includes('email')) await phase('email', ['email']);
+if (phases.includes('sms')) await phase('sms', ['sms']);
+if (phases.includes('both')) await phase('both', ['email', 'sms']);
 
 const decisions = await p.db.query<{ n: string }>(
   "SELECT count(*) AS n FROM compliance_decisions WHERE stage = 'send'",

@@ -514,8 +514,19 @@ export async function processShard(
     const claimed = await deps.store.apply(claim);
     await followUps(deps, claim, claimed, now);
     const toSend = outgoing.filter((x) => claimed.has(x.d.id));
-    const results = await sendAll(toSend, o.concurrency ?? 16, (x) =>
-      x.provider.send(x.msg, () => handOvers.ask(x.d.id)),
+    // Each provider has lanes of its own, so a slow gateway does not hold up the others.
+    const results = new Array<SendResult | Error>(toSend.length);
+    const byProvider = new Map<ChannelProvider, number[]>();
+    toSend.forEach((x, i) =>
+      byProvider.set(x.provider, [...(byProvider.get(x.provider) ?? []), i]),
+    );
+    await Promise.all(
+      [...byProvider].map(async ([provider, idx]) => {
+        const r = await sendAll(idx, o.concurrency ?? 16, (i) =>
+          provider.send(toSend[i]!.msg, () => handOvers.ask(toSend[i]!.d.id)),
+        );
+        idx.forEach((i, k) => (results[i] = r[k]!));
+      }),
     );
     const done = emptyUpdate();
     const at = o.now();

@@ -108,17 +108,27 @@ export interface MessageFacts {
   bill: readonly BillLine[];
 }
 
+// Formatters are costly to build and safe to share: one per language and currency.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Amounts in minor units, formatted exactly (through the decimal string, never a float sum). */
 export function formatMoney(minor: number, currency: string, language: string): string {
-  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(
-    formatMinor(minor, currency) as unknown as number,
-  );
+  const key = `${language}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f)
+    moneyFormats.set(key, (f = new Intl.NumberFormat(language, { style: 'currency', currency })));
+  return f.format(formatMinor(minor, currency) as unknown as number);
 }
 
 export function formatDate(date: LocalDate, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  let f = dateFormats.get(language);
+  if (!f)
+    dateFormats.set(
+      language,
+      (f = new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' })),
+    );
+  return f.format(new Date(`${date}T00:00:00Z`));
 }
 
 const zh = (language: string) => language.startsWith('zh');
