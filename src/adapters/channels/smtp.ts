@@ -18,9 +18,7 @@
  * `<idempotencyKey@messageIdDomain>` and the key is also in `X-Recoup-Key`, so a replay is
  * recognisable in the recipient's mailbox and in bounces.
  *
- * No `List-Unsubscribe` header: the opt-out link is only a part of the rendered text, in a
- * position the (editable) template decides, next to other links, so it cannot be picked out
- * reliably. It needs its own field on `OutboundMessage`.
+ * `List-Unsubscribe` (with one-click `List-Unsubscribe-Post`) carries the message's opt-out link.
  */
 import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -219,6 +217,13 @@ export class SmtpEmailProvider implements ChannelProvider {
       headers: {
         'X-Recoup-Key': m.idempotencyKey,
         ...(m.language ? { 'Content-Language': m.language } : {}),
+        // One-click unsubscribe (RFC 2369, RFC 8058): the link opts the address out by POST.
+        ...(m.optOutUrl
+          ? {
+              'List-Unsubscribe': `<${m.optOutUrl}>`,
+              'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+            }
+          : {}),
       },
       xMailer: false,
     }).compile();

@@ -11,6 +11,7 @@ import { strategyRoutes } from './routes/strategy.ts';
 import { experimentRoutes } from './routes/experiment.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { dispatchRoutes } from './routes/dispatch.ts';
+import { preferenceRoutes } from './routes/preferences.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -45,6 +46,7 @@ export async function buildServer(
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
   await app.register(dispatchRoutes(platform), { prefix: '/api' });
+  await app.register(preferenceRoutes(platform));
   await app.register(
     templateRoutes(platform, {
       companyName: options.companyName ?? 'Recoup Demo Lender',

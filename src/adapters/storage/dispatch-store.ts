@@ -524,6 +524,66 @@ export class SqlDispatchStore implements DispatchStore {
     });
   }
 
+  async optOutByKey(
+    key: string,
+    channel: string,
+    at: Date,
+    source: string,
+  ): Promise<{
+    customerId: number;
+    value: string | null;
+    accountRef: string;
+    language: string;
+  } | null> {
+    return this.db.transaction(async (tx) => {
+      const r = await tx.query<{
+        customer_id: string | number;
+        recipient: string | null;
+        account: string;
+        language: string;
+      }>(
+        `SELECT d.customer_id, d.recipient, a.external_id AS account, c.language FROM dispatches d
+         JOIN accounts a ON a.id = d.account_id JOIN customers c ON c.id = d.customer_id
+         WHERE d.idempotency_key = $1`,
+        [key],
+      );
+      const d = r.rows[0];
+      if (!d) return null;
+      const value = channel === 'letter' ? null : d.recipient;
+      await tx.query(
+        `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, source)
+         SELECT $1, 'opt_out', $2, $3, $4, $5
+         WHERE NOT EXISTS (SELECT 1 FROM contact_preferences WHERE customer_id = $1 AND kind = 'opt_out'
+           AND channel = $2 AND value IS NOT DISTINCT FROM $3 AND until IS NULL)`,
+        [d.customer_id, channel, value, at.toISOString(), source],
+      );
+      return {
+        customerId: Number(d.customer_id),
+        value,
+        accountRef: d.account,
+        language: d.language,
+      };
+    });
+  }
+
+  async optOutAddress(
+    channel: string,
+    address: string,
+    at: Date,
+    source: string,
+  ): Promise<number[]> {
+    const r = await this.db.query<{ id: string | number }>(
+      `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, source)
+       SELECT c.id, 'opt_out', $1, $2, $3, $4 FROM customers c
+       WHERE (CASE WHEN $1 = 'email' THEN lower(c.email) = lower($2) ELSE c.phone = $2 END)
+         AND NOT EXISTS (SELECT 1 FROM contact_preferences p WHERE p.customer_id = c.id
+           AND p.kind = 'opt_out' AND p.channel = $1 AND p.value = $2 AND p.until IS NULL)
+       RETURNING customer_id AS id`,
+      [channel, address, at.toISOString(), source],
+    );
+    return r.rows.map((x) => Number(x.id));
+  }
+
   async templates(): Promise<MessageTemplate[]> {
     const r = await this.db.query<{
       id: string;

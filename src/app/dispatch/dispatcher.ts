@@ -252,6 +252,7 @@ export function renderMessage(
   if (!data.address)
     return `the customer has no ${channel === 'letter' ? 'postal address' : channel === 'email' ? 'e-mail address' : 'phone number'}`;
   const amountDue = data.arrears > 0 ? data.arrears : data.nextDue;
+  const optOutUrl = `${settings.publicUrl}/preferences/${encodeURIComponent(d.key)}?channel=${channel}`;
   const values = templateValues({
     customerName: data.customerName,
     companyName: settings.companyName,
@@ -264,7 +265,7 @@ export function renderMessage(
     daysPastDue: data.pastDueDays,
     paymentReference: d.accountExt,
     paymentLink: `${settings.publicUrl}/pay/${encodeURIComponent(d.accountExt)}`,
-    optOutLink: `${settings.publicUrl}/preferences/${encodeURIComponent(d.key)}?channel=${channel}`,
+    optOutLink: optOutUrl,
     bill: data.bill,
   });
   const r = renderTemplate(template, values);
@@ -278,6 +279,7 @@ export function renderMessage(
     recipientName: data.customerName,
     reference: d.accountExt,
     dateText: formatDate(d.plannedFor, data.language),
+    optOutUrl,
   };
   if (r.subject !== undefined) msg.subject = r.subject;
   if (r.html !== undefined) msg.html = r.html;

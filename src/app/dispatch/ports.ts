@@ -25,6 +25,8 @@ export interface OutboundMessage {
   dateText?: string;
   /** The account reference shown on a letter. */
   reference?: string;
+  /** The link that opts the recipient out of this channel (e-mail: List-Unsubscribe). */
+  optOutUrl?: string;
 }
 
 export type SendResult =
@@ -210,6 +212,20 @@ export interface DispatchStore {
     at: Date,
     reason: string,
   ): Promise<boolean>;
+  /** Opts the recipient of a dispatch out of a channel (the link in a message). */
+  optOutByKey(
+    key: string,
+    channel: string,
+    at: Date,
+    source: string,
+  ): Promise<{
+    customerId: number;
+    value: string | null;
+    accountRef: string;
+    language: string;
+  } | null>;
+  /** Opts every customer with this number or address out of a channel (a STOP reply). */
+  optOutAddress(channel: string, address: string, at: Date, source: string): Promise<number[]>;
   /** Saved templates take the place of the catalogue's. */
   templates(): Promise<MessageTemplate[]>;
   saveTemplate(t: MessageTemplate, by: string): Promise<number>;

@@ -8,11 +8,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { auditContacts, complianceReport } from '../../../app/compliance/audit.ts';
 import { recordOutcome, startTask } from '../../../app/dispatch/tasks.ts';
+import { inboundText, isStopReply } from '../../../app/dispatch/preferences.ts';
 import { AppError, notFound } from '../../../app/shared/errors.ts';
 import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
 import type { Platform } from '../../platform.ts';
-
-const STOP_WORDS = /^\s*(stop|stopall|unsubscribe|cancel|end|quit|退订|td|取消)\s*[.!。！]?\s*$/i;
 
 export function dispatchRoutes(p: Platform): FastifyPluginAsync {
   return async (app0) => {
@@ -207,20 +206,7 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
           req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '',
         );
         const now = p.clock.now();
-        const stop = STOP_WORDS.test(m.text);
-        const c = await p.db.query<{ id: string | number }>(
-          'SELECT id FROM customers WHERE phone = $1',
-          [m.from],
-        );
-        for (const x of c.rows) {
-          if (stop) {
-            await p.db.query(
-              `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, source)
-               VALUES ($1, 'opt_out', 'sms', $2, $3, 'sms reply')`,
-              [x.id, m.from, now.toISOString()],
-            );
-          }
-        }
+        const r = await inboundText(p.dispatch, m.from, m.text, now);
         await p.db.query(
           `INSERT INTO inbound_messages (provider, from_number, to_number, text, received_at, customer_id, action)
            VALUES ('kannel', $1, $2, $3, $4, $5, $6)`,
@@ -229,10 +215,11 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
             m.to,
             m.text,
             now.toISOString(),
-            c.rows[0]?.id ?? null,
-            stop ? 'opted out of sms' : 'stored',
+            r.optedOut[0] ?? null,
+            r.optedOut.length > 0 ? 'opted out of sms' : 'stored',
           ],
         );
+        const stop = isStopReply(m.text);
         // Kannel sends the body back to the customer as the reply; one confirmation is allowed.
         return stop ? 'You will get no more texts from us. 您已退订短信。' : '';
       },
