@@ -45,6 +45,12 @@ segments:
         channel: letter
         template: demand_letter_1
         on_fail: { action: retry_next_day, max_retries: 1 }
+      # Only for those no contact reached yesterday.
+      - id: nudge
+        offset: 1
+        channel: sms
+        template: overdue_notice_2
+        skip_if: history.days_since_contact == 1
 `;
 
 // C1 in New York (English), C2 in Shanghai (Chinese), C3 opted out of SMS, C4 under a dispute hold.
@@ -330,6 +336,21 @@ describe(`dispatch (${ENGINE})`, () => {
         .filter((x) => x.channel === 'email' && ['C1', 'C3'].includes(x.customer))
         .map((x) => x.state),
     ).toEqual(['sent', 'sent']);
+  });
+
+  it('the strategy sees the days since the last contact made', async () => {
+    const r = await p.db.query<{ customer: string; status: string }>(
+      `SELECT c.external_id AS customer, pa.status FROM planned_actions pa
+       JOIN accounts a ON a.id = pa.account_id JOIN customers c ON c.id = a.customer_id
+       WHERE pa.step_id = 'nudge' AND pa.planned_for = '2026-03-03' ORDER BY c.external_id`,
+    );
+    // C4 was blocked all day (a hold): no contact, so the nudge is planned; the rest were reached.
+    expect(r.rows).toEqual([
+      { customer: 'C1', status: 'skipped' },
+      { customer: 'C2', status: 'skipped' },
+      { customer: 'C3', status: 'skipped' },
+      { customer: 'C4', status: 'planned' },
+    ]);
   });
 
   it('temporary failures are retried with backoff; permanent ones are failed with the reason', async () => {

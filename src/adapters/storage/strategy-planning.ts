@@ -69,6 +69,7 @@ interface FactRow {
   entered_on: string | null;
   experiment_id: string | null;
   arm: string | null;
+  days_since_contact: number | string | null;
 }
 
 function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
@@ -108,11 +109,11 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
         timezone: r.timezone,
         tags: [],
       },
-      // Promises and contacts arrive with the workspace and channels; until then none exist.
+      // Promises arrive with the workspace; until then none exist.
       history: {
         broken_promises: 0,
         days_since_payment: r.last_paid_on === null ? -1 : diffDays(day, r.last_paid_on),
-        days_since_contact: -1,
+        days_since_contact: r.days_since_contact === null ? -1 : Number(r.days_since_contact),
       },
       score: { available: false, tier: '', probability: 0 },
     },
@@ -184,7 +185,8 @@ export async function planDay(
               n.delinquent_days, n.past_due_days, n.next_due_date, n.outstanding, n.arrears,
               c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
               n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on,
-              ea.experiment_id, ea.arm
+              ea.experiment_id, ea.arm,
+              ($4::date - (lc.last_contact AT TIME ZONE c.timezone)::date) AS days_since_contact
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
@@ -193,8 +195,13 @@ export async function planDay(
          SELECT x.experiment_id, x.arm FROM experiment_assignments x
          WHERE x.account_id = n.account_id AND x.experiment_id = ANY($3::text[])
          LIMIT 1) ea ON true
+       -- The last contact made with the customer before the day ended where they are.
+       LEFT JOIN LATERAL (
+         SELECT max(t.ts) AS last_contact FROM contact_attempts t
+         WHERE t.customer_id = a.customer_id AND t.direction = 'outbound'
+           AND t.ts < (($4::date + 1)::timestamp AT TIME ZONE c.timezone)) lc ON true
        WHERE n.account_id > $1 ORDER BY n.account_id LIMIT $2`,
-      [after, PAGE, running],
+      [after, PAGE, running, day],
     );
   let next = fetchPage(0);
   for (;;) {
