@@ -199,6 +199,39 @@ describe(`channels over HTTP (${ENGINE})`, () => {
     ).toBe(404);
   });
 
+  it('records stated preferences with their dates, checked first, and do-not-contact', async () => {
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/customers/C1/contact-preferences',
+      payload: { kind: 'inconvenient_time', value: 'lunchtime', by: 'mia' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([
+      { at: 'value', reason: expect.stringContaining('HH:MM-HH:MM') },
+    ]);
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/customers/C1/contact-preferences',
+      payload: { kind: 'inconvenient_time', value: '12:00-13:30', by: 'mia' },
+    });
+    expect(ok.statusCode).toBe(201);
+    const dnc = await app.inject({
+      method: 'PUT',
+      url: '/api/customers/C1/do-not-contact',
+      payload: { doNotContact: true, by: 'mia' },
+    });
+    expect(dnc.statusCode).toBe(200);
+    const list = (await app.inject('/api/customers/C1/contact-preferences')).json();
+    expect(list.doNotContact).toBe(true);
+    expect(list.preferences.map((x: { kind: string }) => x.kind)).toContain('inconvenient_time');
+    expect((await app.inject('/api/customers/NOPE/contact-preferences')).statusCode).toBe(404);
+    await app.inject({
+      method: 'PUT',
+      url: '/api/customers/C1/do-not-contact',
+      payload: { doNotContact: false, by: 'mia' },
+    });
+  });
+
   it('saves a template only when it checks', async () => {
     const bad = await app.inject({
       method: 'PUT',

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { auditContacts, complianceReport } from '../../../app/compliance/audit.ts';
 import { recordOutcome, startTask } from '../../../app/dispatch/tasks.ts';
-import { inboundText, isStopReply } from '../../../app/dispatch/preferences.ts';
+import { checkPreference, inboundText, isStopReply } from '../../../app/dispatch/preferences.ts';
 import { AppError, notFound } from '../../../app/shared/errors.ts';
 import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
 import type { Platform } from '../../platform.ts';
@@ -222,6 +222,99 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         const stop = isStopReply(m.text);
         // Kannel sends the body back to the customer as the reply; one confirmation is allowed.
         return stop ? 'You will get no more texts from us. 您已退订短信。' : '';
+      },
+    );
+
+    app.get(
+      '/customers/:customerId/contact-preferences',
+      {
+        schema: {
+          tags: ['compliance'],
+          summary: "A customer's opt-outs, consents and stated preferences, and do-not-contact",
+          params: Type.Object({ customerId: Type.String() }),
+        },
+      },
+      async (req) => {
+        const c = await p.db.query<{ id: string | number; do_not_contact: boolean }>(
+          'SELECT id, do_not_contact FROM customers WHERE external_id = $1',
+          [req.params.customerId],
+        );
+        if (!c.rows[0]) throw notFound(`customer ${req.params.customerId}`);
+        const r = await p.db.query(
+          'SELECT id, kind, channel, value, since, until, source, created_at FROM contact_preferences WHERE customer_id = $1 ORDER BY id',
+          [c.rows[0].id],
+        );
+        return { doNotContact: c.rows[0].do_not_contact, preferences: r.rows };
+      },
+    );
+
+    app.post(
+      '/customers/:customerId/contact-preferences',
+      {
+        schema: {
+          tags: ['compliance'],
+          summary: 'Record an opt-out, a consent or a stated preference (with its dates)',
+          params: Type.Object({ customerId: Type.String() }),
+          body: Type.Object(
+            {
+              kind: Type.String(),
+              channel: Type.Optional(Type.String()),
+              value: Type.Optional(Type.String({ maxLength: 320 })),
+              since: Type.Optional(Type.String()),
+              until: Type.Optional(Type.String()),
+              by: Type.String({ minLength: 1 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (req, reply) => {
+        const errors = checkPreference(req.body);
+        if (errors.length > 0)
+          throw new AppError('VALIDATION', 'the preference is not valid', errors);
+        const c = await p.db.query<{ id: string | number }>(
+          'SELECT id FROM customers WHERE external_id = $1',
+          [req.params.customerId],
+        );
+        if (!c.rows[0]) throw notFound(`customer ${req.params.customerId}`);
+        const b = req.body;
+        const r = await p.db.query(
+          `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, until, source)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, kind, channel, value, since, until, source`,
+          [
+            c.rows[0].id,
+            b.kind,
+            b.channel ?? null,
+            b.value ?? null,
+            b.since ?? p.clock.now().toISOString(),
+            b.until ?? null,
+            `recorded by ${b.by}`,
+          ],
+        );
+        return reply.code(201).send(r.rows[0]);
+      },
+    );
+
+    app.put(
+      '/customers/:customerId/do-not-contact',
+      {
+        schema: {
+          tags: ['compliance'],
+          summary: 'Mark a customer do-not-contact (all but required notices), or clear it',
+          params: Type.Object({ customerId: Type.String() }),
+          body: Type.Object(
+            { doNotContact: Type.Boolean(), by: Type.String({ minLength: 1 }) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (req) => {
+        const r = await p.db.query(
+          'UPDATE customers SET do_not_contact = $2, updated_at = now() WHERE external_id = $1',
+          [req.params.customerId, req.body.doNotContact],
+        );
+        if (r.rowCount === 0) throw notFound(`customer ${req.params.customerId}`);
+        return { doNotContact: req.body.doNotContact };
       },
     );
 
