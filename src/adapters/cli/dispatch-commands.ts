@@ -122,6 +122,65 @@ export function registerDispatchCommands(
     );
 
   const c = cli.commands.find((x) => x.name() === 'compliance')!;
+  const cal = c
+    .command('calendar')
+    .description('public holidays and quiet days on which no contact is made');
+  cal
+    .command('list')
+    .option('--jurisdiction <code>', 'US, CN, UK, ...')
+    .action((o: { jurisdiction?: string }) =>
+      withPlatform(async (p) => {
+        const r = await p.db.query(
+          'SELECT jurisdiction, day, kind, name FROM contact_calendar WHERE $1::text IS NULL OR jurisdiction = $1 ORDER BY jurisdiction, day',
+          [o.jurisdiction?.toUpperCase() ?? null],
+        );
+        print(
+          r.rows.map((x) => ({
+            ...x,
+            day: String(x.day instanceof Date ? x.day.toISOString() : x.day).slice(0, 10),
+          })),
+        );
+      }),
+    );
+  cal
+    .command('add')
+    .description('add a holiday or a quiet day (e.g. a day of mourning, a local festival)')
+    .requiredOption('--jurisdiction <code>', 'US, CN, UK, ...')
+    .requiredOption('--day <date>', 'YYYY-MM-DD', dateArg)
+    .option('--kind <kind>', 'holiday or quiet', 'quiet')
+    .requiredOption('--name <name>', 'what the day is')
+    .action((o: { jurisdiction: string; day: LocalDate; kind: string; name: string }) =>
+      withPlatform(async (p) => {
+        if (o.kind !== 'holiday' && o.kind !== 'quiet') {
+          process.stderr.write(`--kind: "${o.kind}" is not holiday or quiet\n`);
+          setExit(1);
+          return;
+        }
+        await p.db.query(
+          `INSERT INTO contact_calendar (jurisdiction, day, kind, name) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (jurisdiction, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
+          [o.jurisdiction.toUpperCase(), o.day, o.kind, o.name],
+        );
+        process.stdout.write(`${o.jurisdiction.toUpperCase()} ${o.day}: ${o.kind} (${o.name})\n`);
+      }),
+    );
+  cal
+    .command('remove')
+    .requiredOption('--jurisdiction <code>', 'US, CN, UK, ...')
+    .requiredOption('--day <date>', 'YYYY-MM-DD', dateArg)
+    .action((o: { jurisdiction: string; day: LocalDate }) =>
+      withPlatform(async (p) => {
+        const r = await p.db.query(
+          'DELETE FROM contact_calendar WHERE jurisdiction = $1 AND day = $2',
+          [o.jurisdiction.toUpperCase(), o.day],
+        );
+        if (r.rowCount === 0) {
+          process.stderr.write(`no ${o.jurisdiction} entry on ${o.day}\n`);
+          setExit(1);
+        }
+      }),
+    );
+
   c.command('report')
     .description('contacts by channel and local hour, blocks by rule, decisions, dispatch states')
     .option('--from <date>', 'first day (default 30 days ago)', dateArg)

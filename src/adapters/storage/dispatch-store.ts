@@ -100,6 +100,7 @@ export function calendarJurisdiction(j: string): string {
 
 export class SqlDispatchStore implements DispatchStore {
   private calendarCache: Map<string, string[]> | null = null;
+  private calendarAt = 0;
 
   constructor(private readonly db: Database) {}
 
@@ -214,7 +215,9 @@ export class SqlDispatchStore implements DispatchStore {
   }
 
   private async calendar(): Promise<Map<string, string[]>> {
-    if (!this.calendarCache) {
+    // Read again each minute: holidays and quiet days are edited while workers run.
+    if (!this.calendarCache || performance.now() - this.calendarAt > 60_000) {
+      this.calendarAt = performance.now();
       const r = await this.db.query<{ jurisdiction: string; day: unknown }>(
         'SELECT jurisdiction, day FROM contact_calendar ORDER BY day',
       );
