@@ -27,6 +27,7 @@ import { SqlDispatchStore } from './storage/dispatch-store.ts';
 import { PgJobQueue } from './queue/pg-queue.ts';
 import { SqlTaskStore } from './storage/task-store.ts';
 import { SqlComplianceStore } from './storage/compliance-store.ts';
+import { SqlChannelQueries } from './storage/channel-queries.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -47,6 +48,7 @@ export interface Platform {
   jobs: PgJobQueue;
   tasks: SqlTaskStore;
   compliance: SqlComplianceStore;
+  channels: SqlChannelQueries;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -70,6 +72,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     jobs: new PgJobQueue(db),
     tasks: new SqlTaskStore(db),
     compliance: new SqlComplianceStore(db),
+    channels: new SqlChannelQueries(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

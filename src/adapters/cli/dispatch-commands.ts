@@ -47,11 +47,7 @@ export function registerDispatchCommands(
         let idle: ReturnType<typeof setInterval> | undefined;
         if (o.exitWhenIdle) {
           idle = setInterval(async () => {
-            const r = await p.db.query<{ n: string | number }>(
-              `SELECT count(*) AS n FROM dispatches WHERE state IN ('queued', 'sending')
-                 AND channel IN ('sms', 'email', 'letter') AND not_before <= now()`,
-            );
-            if (Number(r.rows[0]?.n ?? 0) === 0) stop.abort();
+            if ((await p.channels.dueMessages()) === 0) stop.abort();
           }, 1000);
         }
         await enqueueShards(deps);
@@ -76,13 +72,7 @@ export function registerDispatchCommands(
     .action((o: { date?: LocalDate }) =>
       withPlatform(async (p) => {
         const day = o.date ?? p.today();
-        const r = await p.db.query<{ channel: string; state: string; n: string | number }>(
-          'SELECT channel, state, count(*) AS n FROM dispatches WHERE planned_for = $1::date GROUP BY 1, 2 ORDER BY 1, 2',
-          [day],
-        );
-        const byChannel: Record<string, Record<string, number>> = {};
-        for (const x of r.rows) (byChannel[x.channel] ??= {})[x.state] = Number(x.n);
-        print({ day, dispatches: byChannel, jobs: await p.jobs.counts() });
+        print({ day, dispatches: await p.channels.dayStatus(day), jobs: await p.jobs.counts() });
       }),
     );
   d.command('prepare')
@@ -130,16 +120,7 @@ export function registerDispatchCommands(
     .option('--jurisdiction <code>', 'US, CN, UK, ...')
     .action((o: { jurisdiction?: string }) =>
       withPlatform(async (p) => {
-        const r = await p.db.query(
-          'SELECT jurisdiction, day, kind, name FROM contact_calendar WHERE $1::text IS NULL OR jurisdiction = $1 ORDER BY jurisdiction, day',
-          [o.jurisdiction?.toUpperCase() ?? null],
-        );
-        print(
-          r.rows.map((x) => ({
-            ...x,
-            day: String(x.day instanceof Date ? x.day.toISOString() : x.day).slice(0, 10),
-          })),
-        );
+        print(await p.channels.calendar(o.jurisdiction?.toUpperCase() ?? null));
       }),
     );
   cal
@@ -156,11 +137,7 @@ export function registerDispatchCommands(
           setExit(1);
           return;
         }
-        await p.db.query(
-          `INSERT INTO contact_calendar (jurisdiction, day, kind, name) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (jurisdiction, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
-          [o.jurisdiction.toUpperCase(), o.day, o.kind, o.name],
-        );
+        await p.channels.setCalendarDay(o.jurisdiction.toUpperCase(), o.day, o.kind, o.name);
         process.stdout.write(`${o.jurisdiction.toUpperCase()} ${o.day}: ${o.kind} (${o.name})\n`);
       }),
     );
@@ -170,11 +147,7 @@ export function registerDispatchCommands(
     .requiredOption('--day <date>', 'YYYY-MM-DD', dateArg)
     .action((o: { jurisdiction: string; day: LocalDate }) =>
       withPlatform(async (p) => {
-        const r = await p.db.query(
-          'DELETE FROM contact_calendar WHERE jurisdiction = $1 AND day = $2',
-          [o.jurisdiction.toUpperCase(), o.day],
-        );
-        if (r.rowCount === 0) {
+        if (!(await p.channels.removeCalendarDay(o.jurisdiction.toUpperCase(), o.day))) {
           process.stderr.write(`no ${o.jurisdiction} entry on ${o.day}\n`);
           setExit(1);
         }

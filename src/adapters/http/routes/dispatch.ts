@@ -35,17 +35,14 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
       },
       async (req) => {
         const q = req.query;
-        const r = await p.db.query(
-          `SELECT d.id, d.idempotency_key AS key, a.external_id AS account, c.external_id AS customer,
-                  d.channel, d.template, d.state, d.planned_for, d.not_before, d.attempts,
-                  d.provider, d.provider_message_id, d.last_reason, d.sent_at
-           FROM dispatches d JOIN accounts a ON a.id = d.account_id JOIN customers c ON c.id = d.customer_id
-           WHERE d.planned_for = $1::date AND ($2::text IS NULL OR d.state = $2)
-             AND ($3::text IS NULL OR d.channel = $3) AND d.id > $4
-           ORDER BY d.id LIMIT $5`,
-          [q.date ?? p.today(), q.state ?? null, q.channel ?? null, q.after ?? 0, q.limit ?? 100],
-        );
-        return { dispatches: r.rows };
+        const f: Parameters<typeof p.channels.dispatches>[0] = {
+          date: q.date ?? p.today(),
+          after: q.after ?? 0,
+          limit: q.limit ?? 100,
+        };
+        if (q.state) f.state = q.state;
+        if (q.channel) f.channel = q.channel;
+        return { dispatches: await p.channels.dispatches(f) };
       },
     );
 
@@ -59,17 +56,9 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const d = await p.db.query('SELECT * FROM dispatches WHERE id = $1', [req.params.id]);
-        if (!d.rows[0]) throw notFound(`dispatch ${req.params.id}`);
-        const events = await p.db.query(
-          'SELECT at, from_state, to_state, reason, provider_message_id FROM dispatch_events WHERE dispatch_id = $1 ORDER BY at, ctid',
-          [req.params.id],
-        );
-        const decisions = await p.db.query(
-          'SELECT stage, proposed_at, rule_set, rule_set_version, decision, reasons, next_allowed, decided_by FROM compliance_decisions WHERE dispatch_id = $1 ORDER BY id',
-          [req.params.id],
-        );
-        return { dispatch: d.rows[0], events: events.rows, decisions: decisions.rows };
+        const d = await p.channels.dispatch(req.params.id);
+        if (!d) throw notFound(`dispatch ${req.params.id}`);
+        return d;
       },
     );
 
@@ -83,15 +72,12 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const r = await p.db.query<{ pdf: Uint8Array }>(
-          'SELECT pdf FROM letters WHERE dispatch_id = $1',
-          [req.params.id],
-        );
-        if (!r.rows[0]) throw notFound(`letter ${req.params.id}`);
+        const pdf = await p.channels.letterPdf(req.params.id);
+        if (!pdf) throw notFound(`letter ${req.params.id}`);
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="letter-${req.params.id}.pdf"`)
-          .send(Buffer.from(r.rows[0].pdf));
+          .send(pdf);
       },
     );
 
@@ -207,21 +193,17 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         );
         const now = p.clock.now();
         const r = await inboundText(p.dispatch, m.from, m.text, now);
-        await p.db.query(
-          `INSERT INTO inbound_messages (provider, from_number, to_number, text, received_at, customer_id, action)
-           VALUES ('kannel', $1, $2, $3, $4, $5, $6)`,
-          [
-            m.from,
-            m.to,
-            m.text,
-            now.toISOString(),
-            r.optedOut[0] ?? null,
-            r.optedOut.length > 0 ? 'opted out of sms' : 'stored',
-          ],
-        );
-        const stop = isStopReply(m.text);
+        await p.channels.recordInbound({
+          provider: 'kannel',
+          from: m.from,
+          to: m.to,
+          text: m.text,
+          at: now,
+          customerId: r.optedOut[0] ?? null,
+          action: r.optedOut.length > 0 ? 'opted out of sms' : 'stored',
+        });
         // Kannel sends the body back to the customer as the reply; one confirmation is allowed.
-        return stop ? 'You will get no more texts from us. 您已退订短信。' : '';
+        return isStopReply(m.text) ? 'You will get no more texts from us. 您已退订短信。' : '';
       },
     );
 
@@ -235,16 +217,9 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const c = await p.db.query<{ id: string | number; do_not_contact: boolean }>(
-          'SELECT id, do_not_contact FROM customers WHERE external_id = $1',
-          [req.params.customerId],
-        );
-        if (!c.rows[0]) throw notFound(`customer ${req.params.customerId}`);
-        const r = await p.db.query(
-          'SELECT id, kind, channel, value, since, until, source, created_at FROM contact_preferences WHERE customer_id = $1 ORDER BY id',
-          [c.rows[0].id],
-        );
-        return { doNotContact: c.rows[0].do_not_contact, preferences: r.rows };
+        const r = await p.channels.preferences(req.params.customerId);
+        if (!r) throw notFound(`customer ${req.params.customerId}`);
+        return r;
       },
     );
 
@@ -272,26 +247,17 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         const errors = checkPreference(req.body);
         if (errors.length > 0)
           throw new AppError('VALIDATION', 'the preference is not valid', errors);
-        const c = await p.db.query<{ id: string | number }>(
-          'SELECT id FROM customers WHERE external_id = $1',
-          [req.params.customerId],
-        );
-        if (!c.rows[0]) throw notFound(`customer ${req.params.customerId}`);
         const b = req.body;
-        const r = await p.db.query(
-          `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, until, source)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, kind, channel, value, since, until, source`,
-          [
-            c.rows[0].id,
-            b.kind,
-            b.channel ?? null,
-            b.value ?? null,
-            b.since ?? p.clock.now().toISOString(),
-            b.until ?? null,
-            `recorded by ${b.by}`,
-          ],
-        );
-        return reply.code(201).send(r.rows[0]);
+        const row = await p.channels.addPreference(req.params.customerId, {
+          kind: b.kind,
+          channel: b.channel ?? null,
+          value: b.value ?? null,
+          since: b.since ?? p.clock.now().toISOString(),
+          until: b.until ?? null,
+          source: `recorded by ${b.by}`,
+        });
+        if (!row) throw notFound(`customer ${req.params.customerId}`);
+        return reply.code(201).send(row);
       },
     );
 
@@ -309,11 +275,8 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         },
       },
       async (req) => {
-        const r = await p.db.query(
-          'UPDATE customers SET do_not_contact = $2, updated_at = now() WHERE external_id = $1',
-          [req.params.customerId, req.body.doNotContact],
-        );
-        if (r.rowCount === 0) throw notFound(`customer ${req.params.customerId}`);
+        if (!(await p.channels.setDoNotContact(req.params.customerId, req.body.doNotContact)))
+          throw notFound(`customer ${req.params.customerId}`);
         return { doNotContact: req.body.doNotContact };
       },
     );
