@@ -9,7 +9,13 @@ const day = (v: unknown) => String(v instanceof Date ? v.toISOString() : v).slic
 export class SqlChannelQueries {
   constructor(private readonly db: Database) {}
 
-  async dispatches(f: { date: string; state?: string; channel?: string; after: number; limit: number }) {
+  async dispatches(f: {
+    date: string;
+    state?: string;
+    channel?: string;
+    after: number;
+    limit: number;
+  }) {
     const r = await this.db.query(
       `SELECT d.id, d.idempotency_key AS key, a.external_id AS account, c.external_id AS customer,
               d.channel, d.template, d.state, d.planned_for, d.not_before, d.attempts,
@@ -39,7 +45,10 @@ export class SqlChannelQueries {
   }
 
   async letterPdf(dispatchId: number): Promise<Buffer | null> {
-    const r = await this.db.query<{ pdf: Uint8Array }>('SELECT pdf FROM letters WHERE dispatch_id = $1', [dispatchId]);
+    const r = await this.db.query<{ pdf: Uint8Array }>(
+      'SELECT pdf FROM letters WHERE dispatch_id = $1',
+      [dispatchId],
+    );
     return r.rows[0] ? Buffer.from(r.rows[0].pdf) : null;
   }
 
@@ -58,7 +67,14 @@ export class SqlChannelQueries {
 
   async addPreference(
     customerExt: string,
-    p: { kind: string; channel: string | null; value: string | null; since: string; until: string | null; source: string },
+    p: {
+      kind: string;
+      channel: string | null;
+      value: string | null;
+      since: string;
+      until: string | null;
+      source: string;
+    },
   ) {
     const r = await this.db.query(
       `INSERT INTO contact_preferences (customer_id, kind, channel, value, since, until, source)
@@ -77,7 +93,15 @@ export class SqlChannelQueries {
     return r.rowCount > 0;
   }
 
-  async recordInbound(m: { provider: string; from: string; to: string; text: string; at: Date; customerId: number | null; action: string }) {
+  async recordInbound(m: {
+    provider: string;
+    from: string;
+    to: string;
+    text: string;
+    at: Date;
+    customerId: number | null;
+    action: string;
+  }) {
     await this.db.query(
       `INSERT INTO inbound_messages (provider, from_number, to_number, text, received_at, customer_id, action)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -86,14 +110,24 @@ export class SqlChannelQueries {
   }
 
   async calendar(jurisdiction: string | null) {
-    const r = await this.db.query<{ jurisdiction: string; day: unknown; kind: string; name: string }>(
+    const r = await this.db.query<{
+      jurisdiction: string;
+      day: unknown;
+      kind: string;
+      name: string;
+    }>(
       'SELECT jurisdiction, day, kind, name FROM contact_calendar WHERE $1::text IS NULL OR jurisdiction = $1 ORDER BY jurisdiction, day',
       [jurisdiction],
     );
     return r.rows.map((x) => ({ ...x, day: day(x.day) }));
   }
 
-  async setCalendarDay(jurisdiction: string, date: string, kind: 'holiday' | 'quiet', name: string) {
+  async setCalendarDay(
+    jurisdiction: string,
+    date: string,
+    kind: 'holiday' | 'quiet',
+    name: string,
+  ) {
     await this.db.query(
       `INSERT INTO contact_calendar (jurisdiction, day, kind, name) VALUES ($1, $2, $3, $4)
        ON CONFLICT (jurisdiction, day) DO UPDATE SET kind = excluded.kind, name = excluded.name`,
@@ -102,7 +136,10 @@ export class SqlChannelQueries {
   }
 
   async removeCalendarDay(jurisdiction: string, date: string): Promise<boolean> {
-    const r = await this.db.query('DELETE FROM contact_calendar WHERE jurisdiction = $1 AND day = $2', [jurisdiction, date]);
+    const r = await this.db.query(
+      'DELETE FROM contact_calendar WHERE jurisdiction = $1 AND day = $2',
+      [jurisdiction, date],
+    );
     return r.rowCount > 0;
   }
 
