@@ -119,6 +119,12 @@ describe(`channels over HTTP (${ENGINE})`, () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toBe('application/pdf');
     expect(r.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    // A letter whose PDF was not kept (the sandbox of the demo's history): rendered from its text.
+    await p.db.query('DELETE FROM letters WHERE dispatch_id = $1', [letter.id]);
+    const again = await app.inject(`/api/letters/${letter.id}.pdf`);
+    expect(again.statusCode).toBe(200);
+    expect(again.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await app.inject('/api/letters/999999.pdf')).statusCode).toBe(404);
   });
 
   it('a collector starts a call (refused outside the hours) and records its outcome', async () => {

@@ -77,6 +77,38 @@ export class PdfLetterProvider implements ChannelProvider {
   async close(): Promise<void> {}
 }
 
+/**
+ * The PDF of a letter whose text was kept but not its PDF (the demo's simulated history goes
+ * through the sandbox): rendered again from the stored text, with its sending time.
+ */
+export function renderStoredLetter(
+  row: {
+    recipient: string | null;
+    subject: string | null;
+    body: string | null;
+    language: string | null;
+    name: string;
+    account: string;
+    sentAt: Date;
+    dateText: string;
+  },
+  sender: { name: string; address: string[] },
+): Promise<Buffer> {
+  return renderLetterPdf({
+    language: row.language ?? 'en',
+    sender,
+    recipient: {
+      name: row.name,
+      address: (row.recipient ?? '').split(/\s*[,\n]\s*/).filter(Boolean),
+    },
+    date: row.dateText,
+    reference: row.account,
+    heading: row.subject ?? '',
+    body: row.body ?? '',
+    createdAt: row.sentAt,
+  });
+}
+
 /** The text form of the bill is replaced by the table in the PDF. */
 function stripBill(text: string): string {
   return text

@@ -45,7 +45,12 @@ export async function buildServer(
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
-  await app.register(dispatchRoutes(platform), { prefix: '/api' });
+  await app.register(
+    dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
+    {
+      prefix: '/api',
+    },
+  );
   await app.register(preferenceRoutes(platform));
   await app.register(
     templateRoutes(platform, {

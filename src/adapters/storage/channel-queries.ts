@@ -52,6 +52,29 @@ export class SqlChannelQueries {
     return r.rows[0] ? Buffer.from(r.rows[0].pdf) : null;
   }
 
+  /** A sent letter's stored text, for one whose PDF was not kept. */
+  async letterText(dispatchId: number) {
+    const r = await this.db.query<{
+      recipient: string | null;
+      subject: string | null;
+      body: string | null;
+      language: string | null;
+      name: string;
+      account: string;
+      sent_at: Date | string;
+      planned_for: Date | string;
+    }>(
+      `SELECT d.recipient, d.subject, d.body, d.language, c.name, a.external_id AS account,
+              d.sent_at, d.planned_for
+       FROM dispatches d JOIN customers c ON c.id = d.customer_id JOIN accounts a ON a.id = d.account_id
+       WHERE d.id = $1 AND d.channel = 'letter' AND d.state IN ('sent', 'delivered') AND d.body IS NOT NULL`,
+      [dispatchId],
+    );
+    const x = r.rows[0];
+    if (!x) return null;
+    return { ...x, sentAt: new Date(x.sent_at), plannedFor: day(x.planned_for) };
+  }
+
   async preferences(customerExt: string) {
     const c = await this.db.query<{ id: string | number; do_not_contact: boolean }>(
       'SELECT id, do_not_contact FROM customers WHERE external_id = $1',

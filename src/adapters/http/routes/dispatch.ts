@@ -12,8 +12,10 @@ import { checkPreference, inboundText, isStopReply } from '../../../app/dispatch
 import { AppError, notFound } from '../../../app/shared/errors.ts';
 import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
 import type { Platform } from '../../platform.ts';
+import { renderStoredLetter } from '../../channels/letters.ts';
+import { formatDate } from '../../../domain/templates/templates.ts';
 
-export function dispatchRoutes(p: Platform): FastifyPluginAsync {
+export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
     const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
@@ -72,8 +74,15 @@ export function dispatchRoutes(p: Platform): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const pdf = await p.channels.letterPdf(req.params.id);
-        if (!pdf) throw notFound(`letter ${req.params.id}`);
+        let pdf = await p.channels.letterPdf(req.params.id);
+        if (!pdf) {
+          const text = await p.channels.letterText(req.params.id);
+          if (!text) throw notFound(`letter ${req.params.id}`);
+          pdf = await renderStoredLetter(
+            { ...text, dateText: formatDate(text.plannedFor, text.language ?? 'en') },
+            { name: settings.companyName, address: ['Collections Department'] },
+          );
+        }
         return reply
           .type('application/pdf')
           .header('content-disposition', `inline; filename="letter-${req.params.id}.pdf"`)
