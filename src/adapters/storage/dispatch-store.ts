@@ -481,49 +481,77 @@ export class SqlDispatchStore implements DispatchStore {
     at: Date,
     reason: string,
   ): Promise<boolean> {
+    return (await this.deliveryReports([{ key, status, at, reason }]))[0]!;
+  }
+
+  /**
+   * Delivery reports, many in one transaction (a gateway sends two per message): sent →
+   * delivered | failed; a report for a message still `sending` but handed over means the
+   * provider has it, so it is recorded as sent first. Returns, per report, whether it changed
+   * anything.
+   */
+  async deliveryReports(
+    reports: {
+      key: string;
+      status: 'accepted' | 'delivered' | 'failed';
+      at: Date;
+      reason: string;
+    }[],
+  ): Promise<boolean[]> {
+    if (reports.length === 0) return [];
     return this.db.transaction(async (tx) => {
       const r = await tx.query<{
         id: string | number;
+        idempotency_key: string;
         state: DispatchState;
         handed_over_at: unknown;
-      }>(`SELECT id, state, handed_over_at FROM dispatches WHERE idempotency_key = $1 FOR UPDATE`, [
-        key,
-      ]);
-      const d = r.rows[0];
-      if (!d) return false;
-      const id = Number(d.id);
-      if (d.state === 'sending' && d.handed_over_at) {
-        // The report came before the sending worker recorded the send: record both.
-        await applyUpdate(tx, {
-          transitions: [
-            {
-              id,
-              from: 'sending',
-              to: 'sent',
-              at,
-              reason: `the provider reports it has it (${reason})`,
-            },
-            ...(status === 'accepted'
-              ? []
-              : [{ id, from: 'sent' as const, to: status, at, reason }]),
-          ],
-          fields: new Map([[id, { sentAt: at, claimToken: null }]]),
-          decisions: [],
-          attempts: [],
-          tasks: [],
-        });
-        await insertAttemptForDispatch(tx, id, at);
-        return true;
-      }
-      if (d.state !== 'sent' || status === 'accepted') return false;
-      const applied = await applyUpdate(tx, {
-        transitions: [{ id, from: 'sent', to: status, at, reason }],
+      }>(
+        `SELECT id, idempotency_key, state, handed_over_at FROM dispatches
+         WHERE idempotency_key = ANY($1::text[]) ORDER BY id FOR UPDATE`,
+        [[...new Set(reports.map((x) => x.key))]],
+      );
+      const now = new Map(
+        r.rows.map((d) => [
+          d.idempotency_key,
+          {
+            id: Number(d.id),
+            state: d.state,
+            handedOver: d.handed_over_at !== null && d.handed_over_at !== undefined,
+          },
+        ]),
+      );
+      const u: DispatchUpdate = {
+        transitions: [],
         fields: new Map(),
         decisions: [],
         attempts: [],
         tasks: [],
+      };
+      const sentNow: { id: number; at: Date }[] = [];
+      const changed = reports.map(({ key, status, at, reason }) => {
+        const d = now.get(key);
+        if (!d) return false;
+        if (d.state === 'sending' && d.handedOver) {
+          u.transitions.push({
+            id: d.id,
+            from: 'sending',
+            to: 'sent',
+            at,
+            reason: `the provider reports it has it (${reason})`,
+          });
+          u.fields.set(d.id, { sentAt: at, claimToken: null });
+          sentNow.push({ id: d.id, at });
+          d.state = 'sent';
+          if (status === 'accepted') return true;
+        }
+        if (d.state !== 'sent' || status === 'accepted') return false;
+        u.transitions.push({ id: d.id, from: 'sent', to: status, at, reason });
+        d.state = status;
+        return true;
       });
-      return applied.has(id);
+      if (u.transitions.length > 0) await applyUpdate(tx, u);
+      for (const x of sentNow) await insertAttemptForDispatch(tx, x.id, x.at);
+      return changed;
     });
   }
 

@@ -205,6 +205,15 @@ export interface DispatchStore {
   ): Promise<(DispatchRow & { handedOverAt: Date | null; provider: string | null })[]>;
   /** Earliest not_before of queued message dispatches per shard. */
   pendingShards(channels: readonly DispatchChannel[]): Promise<Map<number, Date>>;
+  /** Delivery reports in one transaction. */
+  deliveryReports(
+    reports: {
+      key: string;
+      status: 'accepted' | 'delivered' | 'failed';
+      at: Date;
+      reason: string;
+    }[],
+  ): Promise<boolean[]>;
   /** A delivery report: sent → delivered | failed, by idempotency key. */
   deliveryReport(
     key: string,

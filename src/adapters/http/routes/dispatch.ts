@@ -15,10 +15,47 @@ import type { Platform } from '../../platform.ts';
 import { renderStoredLetter } from '../../channels/letters.ts';
 import { formatDate } from '../../../domain/templates/templates.ts';
 
+type Report = Parameters<Platform['dispatch']['deliveryReports']>[0][number];
+
+/**
+ * Delivery reports come two a message; the reports that arrive within a few milliseconds are
+ * recorded in one transaction. Each request is answered once its report is stored.
+ */
+class ReportBatch {
+  private pending: { r: Report; done: (ok: boolean) => void; fail: (e: unknown) => void }[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly p: Platform) {}
+
+  add(r: Report): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.pending.push({ r, done, fail });
+      if (this.pending.length >= 200) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), 5);
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      const ok = await this.p.dispatch.deliveryReports(batch.map((b) => b.r));
+      batch.forEach((b, i) => b.done(ok[i]!));
+    } catch (e) {
+      for (const b of batch) b.fail(e);
+    }
+  }
+}
+
 export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
     const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
+    const reports = new ReportBatch(p);
+    app.addHook('onClose', async () => reports.flush());
 
     app.get(
       '/dispatches',
@@ -180,12 +217,12 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
               : dlr.status === 'accepted'
                 ? 'accepted'
                 : 'failed';
-          const ok = await p.dispatch.deliveryReport(
-            dlr.idempotencyKey,
-            to,
-            dlr.at ?? p.clock.now(),
-            `delivery report ${dlr.code}: ${dlr.detail}`,
-          );
+          const ok = await reports.add({
+            key: dlr.idempotencyKey,
+            status: to,
+            at: dlr.at ?? p.clock.now(),
+            reason: `delivery report ${dlr.code}: ${dlr.detail}`,
+          });
           return { recorded: ok };
         }
         return { recorded: false, status: dlr.status };
