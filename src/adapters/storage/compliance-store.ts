@@ -2,8 +2,7 @@
 import type { ComplianceReport, ComplianceStore } from '../../app/compliance/ports.ts';
 import type { AuditCustomer } from '../../domain/dispatch/audit.ts';
 import type { StoredPreference } from '../../domain/dispatch/contact-case.ts';
-import type { Attempt } from '../../domain/compliance/types.ts';
-import { calendarJurisdiction } from './dispatch-store.ts';
+import { calendarJurisdiction, readAttempts } from './dispatch-store.ts';
 import type { Database } from './sql-client.ts';
 
 const isoOf = (v: unknown) =>
@@ -159,36 +158,10 @@ export class SqlComplianceStore implements ComplianceStore {
         until: x.until === null ? null : isoOf(x.until),
         recordedAt: isoOf(x.created_at),
       });
-    const attempts = await this.db.query<{
-      id: string | number;
-      customer_id: string | number;
-      ts: unknown;
-      channel: Attempt['channel'];
-      direction: Attempt['direction'];
-      outcome: Attempt['outcome'];
-      person: Attempt['person'];
-      address: string | null;
-      debt: string | null;
-    }>(
-      `SELECT t.id, t.customer_id, t.ts, t.channel, t.direction, t.outcome, t.person, t.address, a.external_id AS debt
-       FROM contact_attempts t LEFT JOIN accounts a ON a.id = t.account_id
-       WHERE t.customer_id = ANY($1::bigint[]) AND t.ts < $2::timestamptz AND t.ts >= $3::timestamptz - interval '9 days'
-       ORDER BY t.customer_id, t.ts, t.id`,
-      [list, to.toISOString(), from.toISOString()],
-    );
-    for (const t of attempts.rows) {
-      const a: AuditCustomer['attempts'][number] = {
-        id: Number(t.id),
-        ts: isoOf(t.ts),
-        channel: t.channel,
-        direction: t.direction,
-        outcome: t.outcome,
-        person: t.person,
-        debts: t.debt ? [t.debt] : [],
-        address: t.address,
-      };
-      if (t.address && (t.channel === 'phone' || t.channel === 'sms')) a.number = t.address;
-      out.get(Number(t.customer_id))?.attempts.push(a);
+    // From nine days before the period: the rules count back seven days.
+    const since = new Date(from.getTime() - 9 * 86_400_000);
+    for (const { id, customerId, attempt } of await readAttempts(this.db, list, since, to)) {
+      out.get(customerId)?.attempts.push({ ...attempt, id });
     }
     return [...out.values()];
   }

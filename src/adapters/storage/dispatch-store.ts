@@ -304,34 +304,8 @@ export class SqlDispatchStore implements DispatchStore {
         to: dateText(h.to_date),
       });
     }
-    const attempts = await this.db.query<{
-      customer_id: string | number;
-      ts: unknown;
-      channel: Attempt['channel'];
-      direction: Attempt['direction'];
-      outcome: Attempt['outcome'];
-      person: Attempt['person'];
-      address: string | null;
-      debt: string | null;
-    }>(
-      `SELECT t.customer_id, t.ts, t.channel, t.direction, t.outcome, t.person, t.address,
-              a.external_id AS debt
-       FROM contact_attempts t LEFT JOIN accounts a ON a.id = t.account_id
-       WHERE t.customer_id = ANY($1::bigint[]) AND t.ts >= $2::timestamptz
-       ORDER BY t.ts, t.id`,
-      [ids, since.toISOString()],
-    );
-    for (const t of attempts.rows) {
-      const a: Attempt = {
-        ts: instant(t.ts)!.toISOString(),
-        channel: t.channel,
-        direction: t.direction,
-        outcome: t.outcome,
-        person: t.person,
-        debts: t.debt ? [t.debt] : [],
-      };
-      if (t.address && (t.channel === 'phone' || t.channel === 'sms')) a.number = t.address;
-      out.get(Number(t.customer_id))?.history.push(a);
+    for (const { customerId, attempt } of await readAttempts(this.db, ids, since)) {
+      out.get(customerId)?.history.push(attempt);
     }
     return out;
   }
@@ -656,6 +630,47 @@ export class SqlDispatchStore implements DispatchStore {
       [dispatchId, Buffer.from(pdf), pages],
     );
   }
+}
+
+/** The contact attempts of customers from `from` (up to `to`), oldest first, as the rules count them. */
+export async function readAttempts(
+  db: SqlConnection,
+  customerIds: number[],
+  from: Date,
+  to?: Date,
+): Promise<{ id: number; customerId: number; attempt: Attempt & { address?: string | null } }[]> {
+  const r = await db.query<{
+    id: string | number;
+    customer_id: string | number;
+    ts: unknown;
+    channel: Attempt['channel'];
+    direction: Attempt['direction'];
+    outcome: Attempt['outcome'];
+    person: Attempt['person'];
+    address: string | null;
+    debt: string | null;
+  }>(
+    `SELECT t.id, t.customer_id, t.ts, t.channel, t.direction, t.outcome, t.person, t.address,
+            a.external_id AS debt
+     FROM contact_attempts t LEFT JOIN accounts a ON a.id = t.account_id
+     WHERE t.customer_id = ANY($1::bigint[]) AND t.ts >= $2::timestamptz
+       AND ($3::timestamptz IS NULL OR t.ts < $3::timestamptz)
+     ORDER BY t.customer_id, t.ts, t.id`,
+    [customerIds, from.toISOString(), to ? to.toISOString() : null],
+  );
+  return r.rows.map((t) => {
+    const attempt: Attempt & { address?: string | null } = {
+      ts: instant(t.ts)!.toISOString(),
+      channel: t.channel,
+      direction: t.direction,
+      outcome: t.outcome,
+      person: t.person,
+      debts: t.debt ? [t.debt] : [],
+      address: t.address,
+    };
+    if (t.address && (t.channel === 'phone' || t.channel === 'sms')) attempt.number = t.address;
+    return { id: Number(t.id), customerId: Number(t.customer_id), attempt };
+  });
 }
 
 async function insertAttemptForDispatch(tx: SqlConnection, id: number, at: Date): Promise<void> {

@@ -21,6 +21,7 @@ import {
   decideContact,
   attemptOf,
   type ContactContext,
+  type ContactDecision,
 } from '../../domain/dispatch/contact-case.ts';
 import {
   MESSAGE_CHANNELS,
@@ -41,6 +42,7 @@ import {
 import type { LocalDate } from '../../domain/time/date.ts';
 import type {
   ChannelProvider,
+  DecisionRecord,
   DispatchRow,
   DispatchStore,
   DispatchUpdate,
@@ -126,21 +128,15 @@ export async function checkPlanned(
         continue;
       }
       const decision = decideContact(ctx, proposal(d, ts));
-      u.decisions.push({
-        dispatchId: d.id,
-        taskId: null,
-        customerId: d.customerId,
-        channel: d.channel,
-        person: 'debtor',
-        stage: 'plan',
-        proposedAt: ts,
-        ruleSet: decision.ruleSet,
-        ruleSetVersion: decision.ruleSetVersion,
-        decision: decision.decision,
-        reasons: decision.reasons,
-        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
-        decidedBy: deps.actor,
-      });
+      u.decisions.push(
+        decisionRecord(
+          { dispatchId: d.id, taskId: null, customerId: d.customerId, channel: d.channel },
+          'plan',
+          ts,
+          decision,
+          deps.actor,
+        ),
+      );
       const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
       if (decision.decision === 'ALLOW') {
         u.transitions.push(
@@ -198,6 +194,28 @@ async function followUps(deps: DispatchDeps, u: DispatchUpdate, applied: Set<num
     )
     .map(([id]) => id);
   if (ids.length > 0) await deps.store.createFollowUps(ids, now);
+}
+
+/** The stored form of a decision: what was proposed, when, under which rules, by whom. */
+export function decisionRecord(
+  of: Pick<DecisionRecord, 'dispatchId' | 'taskId' | 'customerId' | 'channel'>,
+  stage: DecisionRecord['stage'],
+  proposedAt: Date,
+  d: ContactDecision,
+  by: string,
+): DecisionRecord {
+  return {
+    ...of,
+    person: 'debtor',
+    stage,
+    proposedAt,
+    ruleSet: d.ruleSet,
+    ruleSetVersion: d.ruleSetVersion,
+    decision: d.decision,
+    reasons: d.reasons,
+    nextAllowed: d.nextAllowed ? new Date(d.nextAllowed) : null,
+    decidedBy: by,
+  };
 }
 
 function taskFor(u: DispatchUpdate, d: DispatchRow): void {
@@ -447,21 +465,15 @@ export async function processShard(
       }
       const p = proposal(d, now);
       const decision = decideContact(ctx, p);
-      claim.decisions.push({
-        dispatchId: d.id,
-        taskId: null,
-        customerId: d.customerId,
-        channel: d.channel,
-        person: 'debtor',
-        stage: 'send',
-        proposedAt: now,
-        ruleSet: decision.ruleSet,
-        ruleSetVersion: decision.ruleSetVersion,
-        decision: decision.decision,
-        reasons: decision.reasons,
-        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
-        decidedBy: deps.actor,
-      });
+      claim.decisions.push(
+        decisionRecord(
+          { dispatchId: d.id, taskId: null, customerId: d.customerId, channel: d.channel },
+          'send',
+          now,
+          decision,
+          deps.actor,
+        ),
+      );
       if (decision.decision === 'DENY') {
         const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
         claim.transitions.push({ id: d.id, from: 'queued', to: 'blocked', at: now, reason: why });

@@ -9,6 +9,7 @@ import { planFieldDay, type FieldDayPlan } from '../../domain/field/assign.ts';
 import { haversineMetres } from '../../domain/field/routing.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { AppError, invalid, notFound } from '../shared/errors.ts';
+import { decisionRecord } from './dispatcher.ts';
 import type { DispatchStore, TaskRow, TaskStore } from './ports.ts';
 
 /** What a collector may record for a call; visits add `visited` and `not_home`. */
@@ -66,21 +67,13 @@ export async function startTask(
         : [],
     fields: new Map(),
     decisions: [
-      {
-        dispatchId: task.dispatchId,
-        taskId,
-        customerId: task.customerId,
-        channel,
-        person: 'debtor',
-        stage: task.kind === 'call' ? 'call' : 'visit',
-        proposedAt: now,
-        ruleSet: decision.ruleSet,
-        ruleSetVersion: decision.ruleSetVersion,
-        decision: decision.decision,
-        reasons: decision.reasons,
-        nextAllowed: decision.nextAllowed ? new Date(decision.nextAllowed) : null,
-        decidedBy: by,
-      },
+      decisionRecord(
+        { dispatchId: task.dispatchId, taskId, customerId: task.customerId, channel },
+        task.kind === 'call' ? 'call' : 'visit',
+        now,
+        decision,
+        by,
+      ),
     ],
     attempts: [],
     tasks: [],
