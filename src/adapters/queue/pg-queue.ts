@@ -163,6 +163,15 @@ export class PgJobQueue implements JobQueue {
     );
   }
 
+  /** Ends the pending jobs of a kind whose work was done another way. */
+  async discardPending(kind: string, now: Date): Promise<number> {
+    const r = await this.db.query(
+      `UPDATE jobs SET state = 'done', finished_at = $2::timestamptz WHERE kind = $1 AND state = 'pending'`,
+      [kind, now.toISOString()],
+    );
+    return r.rowCount;
+  }
+
   async counts(): Promise<Record<string, Record<string, number>>> {
     const r = await this.db.query<{ kind: string; state: string; n: string | number }>(
       'SELECT kind, state, count(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state',

@@ -2,9 +2,9 @@
  * What the channels' HTTP routes and commands read and record: lists and details of
  * dispatches, letters, contact preferences, inbound messages and the contact calendar.
  */
-import type { Database } from './sql-client.ts';
+import { toDay, type Database } from './sql-client.ts';
 
-const day = (v: unknown) => String(v instanceof Date ? v.toISOString() : v).slice(0, 10);
+const day = (v: unknown) => toDay(v)!;
 
 export class SqlChannelQueries {
   constructor(private readonly db: Database) {}

@@ -3,18 +3,10 @@ import type { ComplianceReport, ComplianceStore } from '../../app/compliance/por
 import type { AuditCustomer } from '../../domain/dispatch/audit.ts';
 import type { StoredPreference } from '../../domain/dispatch/contact-case.ts';
 import { calendarJurisdiction, readAttempts } from './dispatch-store.ts';
-import type { Database } from './sql-client.ts';
+import { toDay, toInstant, type Database } from './sql-client.ts';
 
-const isoOf = (v: unknown) =>
-  v instanceof Date
-    ? v.toISOString()
-    : new Date(
-        String(v)
-          .replace(' ', 'T')
-          .replace(/([+-]\d{2})$/, '$1:00'),
-      ).toISOString();
-const dateOf = (v: unknown) =>
-  v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+const isoOf = (v: unknown) => toInstant(v)!.toISOString();
+const dateOf = (v: unknown) => toDay(v)!;
 
 export class SqlComplianceStore implements ComplianceStore {
   constructor(private readonly db: Database) {}

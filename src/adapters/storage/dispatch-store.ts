@@ -22,25 +22,11 @@ import {
 } from '../../domain/dispatch/lifecycle.ts';
 import type { MessageTemplate } from '../../domain/templates/templates.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
-import type { Database, SqlConnection } from './sql-client.ts';
+import { toDay, toInstant, type Database, type SqlConnection } from './sql-client.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-const dateText = (v: unknown): string | null =>
-  v === null || v === undefined
-    ? null
-    : v instanceof Date
-      ? v.toISOString().slice(0, 10)
-      : String(v).slice(0, 10);
-const instant = (v: unknown): Date | null =>
-  v === null || v === undefined
-    ? null
-    : v instanceof Date
-      ? v
-      : new Date(
-          String(v)
-            .replace(' ', 'T')
-            .replace(/([+-]\d{2})$/, '$1:00'),
-        );
+const dateText = toDay;
+const instant = toInstant;
 
 interface RawDispatch {
   id: string | number;

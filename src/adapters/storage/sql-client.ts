@@ -101,3 +101,15 @@ export function parseTimestamp(text: string): string {
   if (Number.isNaN(d.getTime())) throw new RangeError(`bad timestamp: ${text}`);
   return d.toISOString();
 }
+
+/** A timestamptz as either engine returns it (a Date, or text like `2026-11-29 12:55:01+08`). */
+export function toInstant(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v : new Date(parseTimestamp(String(v)));
+}
+
+/** A date column as `YYYY-MM-DD`, whichever form the engine returns it in. */
+export function toDay(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+}

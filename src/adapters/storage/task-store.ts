@@ -1,7 +1,7 @@
 /** Storage of call and visit tasks and of field agents. */
 import type { FieldAgent, TaskRow, TaskStore } from '../../app/dispatch/ports.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
-import type { Database } from './sql-client.ts';
+import { toDay, toInstant, type Database } from './sql-client.ts';
 
 interface RawTask {
   id: string | number;
@@ -30,8 +30,7 @@ interface RawTask {
   started_at: unknown;
 }
 
-const dateText = (v: unknown) =>
-  v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+const dateText = (v: unknown) => toDay(v)!;
 
 function toTask(r: RawTask): TaskRow {
   return {
@@ -58,13 +57,7 @@ function toTask(r: RawTask): TaskRow {
     address: r.address,
     language: r.language,
     timezone: r.timezone,
-    startedAt: r.started_at
-      ? new Date(
-          String(r.started_at instanceof Date ? r.started_at.toISOString() : r.started_at)
-            .replace(' ', 'T')
-            .replace(/([+-]\d{2})$/, '$1:00'),
-        )
-      : null,
+    startedAt: toInstant(r.started_at),
   };
 }
 

@@ -26,7 +26,6 @@ import {
 import {
   MESSAGE_CHANNELS,
   nextRetry,
-  SHARDS,
   type DispatchChannel,
   type RetryPolicy,
 } from '../../domain/dispatch/lifecycle.ts';
@@ -137,7 +136,6 @@ export async function checkPlanned(
           deps.actor,
         ),
       );
-      const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
       if (decision.decision === 'ALLOW') {
         u.transitions.push(
           {
@@ -160,23 +158,10 @@ export async function checkPlanned(
         counts.queued++;
         continue;
       }
-      u.transitions.push({ id: d.id, from: 'planned', to: 'blocked', at: now, reason: why });
-      const next = decision.nextAllowed ? new Date(decision.nextAllowed) : null;
-      if (next && next < d.expiresAt) {
-        u.transitions.push({
-          id: d.id,
-          from: 'blocked',
-          to: 'queued',
-          at: now,
-          reason: `rescheduled to ${next.toISOString()}, the next time the rules allow`,
-        });
-        u.fields.set(d.id, { notBefore: next, nextAllowed: next });
+      if (blockOrReschedule(u, d, 'planned', decision, now) === 'rescheduled') {
         taskFor(u, d);
         counts.rescheduled++;
-      } else {
-        u.fields.set(d.id, { nextAllowed: next });
-        counts.blocked++;
-      }
+      } else counts.blocked++;
     }
     const applied = await deps.store.apply(u);
     await followUps(deps, u, applied, now);
@@ -216,6 +201,35 @@ export function decisionRecord(
     nextAllowed: d.nextAllowed ? new Date(d.nextAllowed) : null,
     decidedBy: by,
   };
+}
+
+/**
+ * A denied contact is blocked with the rules' reasons, and queued again for the next allowed
+ * time when the rules say when that is and it is still within the dispatch's day.
+ */
+function blockOrReschedule(
+  u: DispatchUpdate,
+  d: DispatchRow,
+  from: 'planned' | 'queued',
+  decision: ContactDecision,
+  now: Date,
+): 'blocked' | 'rescheduled' {
+  const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
+  u.transitions.push({ id: d.id, from, to: 'blocked', at: now, reason: why });
+  const next = decision.nextAllowed ? new Date(decision.nextAllowed) : null;
+  if (next && next < d.expiresAt) {
+    u.transitions.push({
+      id: d.id,
+      from: 'blocked',
+      to: 'queued',
+      at: now,
+      reason: `rescheduled to ${next.toISOString()}, the next time the rules allow`,
+    });
+    u.fields.set(d.id, { notBefore: next, nextAllowed: next });
+    return 'rescheduled';
+  }
+  u.fields.set(d.id, { nextAllowed: next });
+  return 'blocked';
 }
 
 function taskFor(u: DispatchUpdate, d: DispatchRow): void {
@@ -475,23 +489,9 @@ export async function processShard(
         ),
       );
       if (decision.decision === 'DENY') {
-        const why = decision.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ');
-        claim.transitions.push({ id: d.id, from: 'queued', to: 'blocked', at: now, reason: why });
-        const next = decision.nextAllowed ? new Date(decision.nextAllowed) : null;
-        if (next && next < d.expiresAt) {
-          claim.transitions.push({
-            id: d.id,
-            from: 'blocked',
-            to: 'queued',
-            at: now,
-            reason: `rescheduled to ${next.toISOString()}`,
-          });
-          claim.fields.set(d.id, { notBefore: next, nextAllowed: next });
+        if (blockOrReschedule(claim, d, 'queued', decision, now) === 'rescheduled')
           res.rescheduled++;
-        } else {
-          claim.fields.set(d.id, { nextAllowed: next });
-          res.blocked++;
-        }
+        else res.blocked++;
         continue;
       }
       const provider = deps.providers[d.channel as MessageChannel];
@@ -730,24 +730,11 @@ async function reconcile(deps: DispatchDeps, shard: number | 'all', now: Date): 
 }
 
 /** Every shard, once: for the embedded engine's in-process catch-up and for tests. */
-export async function processAllShards(
+export function processAllShards(
   deps: DispatchDeps,
   o: Omit<ShardOptions, 'token'> & { token: (shard: number) => string },
 ): Promise<ShardResult> {
-  const total: ShardResult = {
-    reconciled: 0,
-    sent: 0,
-    blocked: 0,
-    rescheduled: 0,
-    retried: 0,
-    failed: 0,
-    expired: 0,
-  };
-  for (let shard = 0; shard < SHARDS; shard++) {
-    const r = await processShard(deps, shard, { ...o, token: o.token(shard) });
-    for (const k of Object.keys(total) as (keyof ShardResult)[]) total[k] += r[k];
-  }
-  return total;
+  return processShard(deps, 'all', { ...o, token: o.token(-1) });
 }
 
 export type { DispatchChannel };
