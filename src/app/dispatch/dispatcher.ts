@@ -39,6 +39,7 @@ import {
   type MessageTemplate,
 } from '../../domain/templates/templates.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import { GroupCommit } from '../shared/group-commit.ts';
 import type {
   ChannelProvider,
   DecisionRecord,
@@ -359,41 +360,14 @@ function billTable(b: { columns: string[]; rows: string[][]; total: [string, str
 }
 
 /** Group commit of hand-overs: every hand-over asked within a few milliseconds is one UPDATE. */
-class HandOvers {
-  private pending: { id: number; resolve: () => void; reject: (e: Error) => void }[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly store: DispatchStore,
-    private readonly token: string,
-    private readonly now: () => Date,
-  ) {}
-
-  ask(id: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ id, resolve, reject });
-      this.timer ??= setTimeout(() => void this.flush(), 2);
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      const held = await this.store.handOver(
-        batch.map((b) => b.id),
-        this.token,
-        this.now(),
-      );
-      for (const b of batch) {
-        if (held.has(b.id)) b.resolve();
-        else b.reject(new Error('this worker no longer holds the message'));
-      }
-    } catch (e) {
-      for (const b of batch) b.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  }
+function handOvers(store: DispatchStore, token: string, now: () => Date) {
+  const batch = new GroupCommit<number, boolean>(async (ids) => {
+    const held = await store.handOver(ids, token, now());
+    return ids.map((id) => held.has(id));
+  }, 2);
+  return async (id: number): Promise<void> => {
+    if (!(await batch.add(id))) throw new Error('this worker no longer holds the message');
+  };
 }
 
 export interface ShardOptions {
@@ -440,7 +414,7 @@ export async function processShard(
   // Fallbacks and retries created since the day was prepared.
   await checkPlanned(deps, shard === 'all' ? {} : { shard }, o.now());
   const templates = [...(await deps.store.templates()), ...DEFAULT_TEMPLATES];
-  const handOvers = new HandOvers(deps.store, o.token, o.now);
+  const handOver = handOvers(deps.store, o.token, o.now);
   const batch = o.batch ?? 500;
   for (;;) {
     if (o.signal?.aborted) break;
@@ -537,7 +511,7 @@ export async function processShard(
     await Promise.all(
       [...byProvider].map(async ([provider, idx]) => {
         const r = await sendAll(idx, o.concurrency ?? 16, (i) =>
-          provider.send(toSend[i]!.msg, () => handOvers.ask(toSend[i]!.d.id)),
+          provider.send(toSend[i]!.msg, () => handOver(toSend[i]!.d.id)),
         );
         idx.forEach((i, k) => (results[i] = r[k]!));
       }),

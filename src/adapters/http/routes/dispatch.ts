@@ -10,51 +10,24 @@ import { auditContacts, complianceReport } from '../../../app/compliance/audit.t
 import { recordOutcome, startTask } from '../../../app/dispatch/tasks.ts';
 import { checkPreference, inboundText, isStopReply } from '../../../app/dispatch/preferences.ts';
 import { AppError, notFound } from '../../../app/shared/errors.ts';
+import { GroupCommit } from '../../../app/shared/group-commit.ts';
 import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
 import type { Platform } from '../../platform.ts';
 import { renderStoredLetter } from '../../channels/letters.ts';
 import { formatDate } from '../../../domain/templates/templates.ts';
 
-type Report = Parameters<Platform['dispatch']['deliveryReports']>[0][number];
-
-/**
- * Delivery reports come two a message; the reports that arrive within a few milliseconds are
- * recorded in one transaction. Each request is answered once its report is stored.
- */
-class ReportBatch {
-  private pending: { r: Report; done: (ok: boolean) => void; fail: (e: unknown) => void }[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(private readonly p: Platform) {}
-
-  add(r: Report): Promise<boolean> {
-    return new Promise((done, fail) => {
-      this.pending.push({ r, done, fail });
-      if (this.pending.length >= 200) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), 5);
-    });
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    try {
-      const ok = await this.p.dispatch.deliveryReports(batch.map((b) => b.r));
-      batch.forEach((b, i) => b.done(ok[i]!));
-    } catch (e) {
-      for (const b of batch) b.fail(e);
-    }
-  }
-}
-
 export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
     const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
-    const reports = new ReportBatch(p);
+    // Delivery reports come two a message: those arriving within 5 ms share one transaction,
+    // and each request is answered once its report is stored.
+    const reports = new GroupCommit(
+      (batch: Parameters<typeof p.dispatch.deliveryReports>[0]) =>
+        p.dispatch.deliveryReports(batch),
+      5,
+      200,
+    );
     app.addHook('onClose', async () => reports.flush());
 
     app.get(
