@@ -255,8 +255,9 @@ export async function startKannel(options: KannelOptions = {}): Promise<Kannel> 
     dir,
     received: () => mt.messages(),
     waitForMessages: async (count, timeoutMs = 30_000) => {
-      await until(async () => mt.messages().length >= count, timeoutMs).catch(() => {
-        throw new Error(`fakesmsc received ${mt.messages().length} of ${count} messages`);
+      await until(async () => mt.messages().length >= count, timeoutMs).catch(async () => {
+        const s = await status().catch((e: unknown) => String(e));
+        throw new Error(`fakesmsc received ${mt.messages().length} of ${count} messages\n${s}`);
       });
       return mt.messages();
     },

@@ -128,6 +128,11 @@ class FakeSmsbox {
   onBytes?: (soFar: string) => void;
   /** Closes the connection on which the next bytes arrive, as they arrive. */
   closeOnNextBytes = false;
+  /**
+   * How many connections to reset with their request unread, as smsbox now and then does under
+   * load: what came is never looked at, the rest is left in the socket, then a reset.
+   */
+  resetUnread = 0;
 
   constructor() {
     this.server = createServer((socket) => {
@@ -140,6 +145,12 @@ class FakeSmsbox {
           return socket.destroy();
         }
         buf += d.toString('utf8');
+        if (this.resetUnread > 0) {
+          this.resetUnread--;
+          socket.pause();
+          setTimeout(() => socket.resetAndDestroy(), 50);
+          return;
+        }
         this.onBytes?.(buf);
         for (let end = buf.indexOf('\r\n\r\n'); end >= 0; end = buf.indexOf('\r\n\r\n')) {
           const req = buf.slice(0, end);
@@ -341,6 +352,26 @@ describe('KannelSmsProvider against a stand-in smsbox', () => {
     expect(handOvers).toBe(1);
     expect(box.connections).toBe(2);
     expect(box.requests.map((q) => query(q).get('text'))).toEqual(['Reminder 1', 'Reminder 2']);
+  });
+
+  it('sends again on a new connection when smsbox resets one with the request unread', async () => {
+    const p = await open();
+    box.resetUnread = 2;
+    let handOvers = 0;
+    const r = await p.send(msg(1), async () => void handOvers++);
+    expect(r).toEqual({ status: 'sent', detail: '0: Accepted for delivery' });
+    expect(handOvers).toBe(1);
+    expect(box.connections).toBe(3);
+    expect(box.requests.map((q) => query(q).get('text'))).toEqual(['Reminder 1']);
+  });
+
+  it('gives up after three resets with a temporary failure: Kannel has nothing', async () => {
+    const p = await open();
+    box.resetUnread = 3;
+    const r = await p.send(msg(1), nothing);
+    expect(r).toMatchObject({ status: 'temporary_failure' });
+    expect(r.status === 'temporary_failure' && r.reason).toMatch(/ECONNRESET.*not sent/);
+    expect(box.requests).toHaveLength(0);
   });
 
   it('takes a request that got no answer after its last bytes as accepted', async () => {

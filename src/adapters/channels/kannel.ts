@@ -20,8 +20,9 @@
  * 4xx (`Authorization failed for sendsms`, `Missing receiver number, rejected`, `Not routable.
  * Do not try again.`, a denied number…) are permanent; 5xx, refused connections and time-outs
  * before the last bytes are temporary. Once the last bytes are written, a connection that
- * closes or stays silent is taken as accepted (as after a crash past `handOver`), so that the
- * message is not sent twice. Kannel gives no message id on sendsms, so there is no
+ * smsbox resets before a byte of answer held the request unread (see `reset` below): it is sent
+ * again on a new connection, up to twice. One that closes or stays silent otherwise is taken as
+ * accepted (as after a crash past `handOver`), so that the message is not sent twice. Kannel gives no message id on sendsms, so there is no
  * `providerMessageId`, and it cannot be asked about a message later: no `lookup`. What became
  * of a message comes through the delivery reports.
  *
@@ -235,6 +236,13 @@ type Exchange =
   /** Failed before the last bytes were written: Kannel has nothing. */
   | { kind: 'not_sent'; error: Error }
   | { kind: 'abandoned'; error: unknown }
+  /**
+   * The last bytes were written, then smsbox reset the connection before a byte of answer.
+   * A socket is reset when it is closed with data its program never read: smsbox had not read
+   * the whole request, so it has nothing of the message. (Had it read all of it, its close,
+   * or even its crash, would have ended the connection with a FIN, not a reset.)
+   */
+  | { kind: 'reset'; error: Error }
   /** The last bytes were written, but no answer came. */
   | { kind: 'no_answer'; error: Error };
 
@@ -338,6 +346,9 @@ export class KannelSmsProvider implements ChannelProvider {
       // A kept-open connection that smsbox had closed: once more on a new one. Kannel has
       // nothing of the message yet; if handOver was done, it is not asked again.
       if (attempt === 1 && lease.reused && outcome.kind === 'not_sent') continue;
+      // Reset before it read the request (smsbox does so now and then under load): again, on
+      // a new connection, up to twice.
+      if (attempt <= 2 && outcome.kind === 'reset') continue;
       return this.result(outcome);
     }
   }
@@ -347,6 +358,7 @@ export class KannelSmsProvider implements ChannelProvider {
       case 'abandoned':
         return temporary(`abandoned before the end of the request: ${errorText(outcome.error)}`);
       case 'not_sent':
+      case 'reset':
         return temporary(
           `Kannel did not get the whole request (${errorText(outcome.error)}): not sent`,
         );
@@ -438,6 +450,8 @@ export class KannelSmsProvider implements ChannelProvider {
     }
     await waitFor(() => response !== undefined || ended !== undefined, this.timeoutMs);
     if (response) return finish({ kind: 'answered', response });
+    if (chunks.length === 0 && (ended as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET')
+      return finish({ kind: 'reset', error: ended! });
     return finish({
       kind: 'no_answer',
       error: ended ?? new Error(`no answer within ${this.timeoutMs} ms`),
