@@ -28,6 +28,8 @@ import { PgJobQueue } from './queue/pg-queue.ts';
 import { SqlTaskStore } from './storage/task-store.ts';
 import { SqlComplianceStore } from './storage/compliance-store.ts';
 import { SqlChannelQueries } from './storage/channel-queries.ts';
+import type { ModelStore } from '../app/scoring/ports.ts';
+import { SqlModelStore } from './storage/model-store.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -49,6 +51,7 @@ export interface Platform {
   tasks: SqlTaskStore;
   compliance: SqlComplianceStore;
   channels: SqlChannelQueries;
+  models: ModelStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -73,6 +76,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     tasks: new SqlTaskStore(db),
     compliance: new SqlComplianceStore(db),
     channels: new SqlChannelQueries(db),
+    models: new SqlModelStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

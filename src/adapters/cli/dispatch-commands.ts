@@ -18,9 +18,7 @@ import {
 } from '../dispatch-runtime.ts';
 import type { Platform } from '../platform.ts';
 import { catchUp, DEMO_HISTORY_DAYS } from './commands.ts';
-import { dateArg } from './format.ts';
-
-type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
+import { dateArg, type WithPlatform } from './format.ts';
 
 const print = (x: unknown) => void process.stdout.write(JSON.stringify(x, null, 2) + '\n');
 

@@ -12,10 +12,7 @@ import {
 import type { ExperimentDoc } from '../../domain/experiment/experiment.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
 import { type LocalDate } from '../../domain/time/date.ts';
-import type { Platform } from '../platform.ts';
-import { dateArg, out, pct } from './format.ts';
-
-type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
+import { dateArg, out, pct, type WithPlatform } from './format.ts';
 
 export function formatResults(r: ExperimentResults): string {
   const lines = [

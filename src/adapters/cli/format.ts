@@ -1,6 +1,10 @@
 /** Argument parsers and output helpers shared by the CLI commands. */
 import { InvalidArgumentError } from 'commander';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import type { Platform } from '../platform.ts';
+
+/** Runs a command's work on an opened platform, closed afterwards. */
+export type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
 
 export function dateArg(value: string): LocalDate {
   if (!isLocalDate(value)) throw new InvalidArgumentError(`"${value}" is not a date (YYYY-MM-DD)`);
@@ -13,3 +17,11 @@ export const out = (s: string) => void process.stdout.write(s.endsWith('\n') ? s
 /** A rate as a percentage with one decimal; `-` when there is none. */
 export const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : `${(x * 100).toFixed(1)}%`;
+
+/** A version number (1, 2, …). */
+export function versionArg(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`"${v}" is not a version number`);
+  return n;
+}

@@ -30,6 +30,7 @@ import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
+import { registerScoreCommands } from './score-commands.ts';
 import { registerComplianceCommands } from './compliance-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { Progress } from './progress.ts';
@@ -146,6 +147,7 @@ function program(): Command {
   registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
   registerExperimentCommands(cli, withPlatform);
   registerSimulateCommand(cli, withPlatform);
+  registerScoreCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
 

@@ -7,10 +7,7 @@ import { generateCustomers } from '../../domain/portfolio/generator.ts';
 import { simulate, type SimulationReport } from '../../domain/simulation/simulate.ts';
 import type { CompiledStrategy } from '../../domain/strategy/validate.ts';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
-import type { Platform } from '../platform.ts';
-import { pct } from './format.ts';
-
-type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
+import { pct, type WithPlatform } from './format.ts';
 
 const whole = (name: string) => (v: string) => {
   const n = Number(v);

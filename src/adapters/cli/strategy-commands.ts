@@ -19,17 +19,7 @@ import { strategyDiagram } from '../../domain/strategy/diagram.ts';
 import { formatDiff } from '../../domain/strategy/diff.ts';
 import { parseStrategy } from '../../domain/strategy/validate.ts';
 import { type LocalDate } from '../../domain/time/date.ts';
-import type { Platform } from '../platform.ts';
-import { dateArg, out, pct } from './format.ts';
-
-type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
-
-function versionArg(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`"${v}" is not a version number`);
-  return n;
-}
+import { dateArg, out, pct, type WithPlatform, versionArg } from './format.ts';
 
 function describe(v: StrategyVersion): string {
   const when = v.status === 'draft' ? 'draft' : `${v.status}, effective ${v.effectiveFrom}`;

@@ -12,6 +12,7 @@ import { experimentRoutes } from './routes/experiment.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { dispatchRoutes } from './routes/dispatch.ts';
 import { preferenceRoutes } from './routes/preferences.ts';
+import { scoringRoutes } from './routes/scoring.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -45,6 +46,7 @@ export async function buildServer(
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
+  await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {
