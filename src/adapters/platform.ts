@@ -28,6 +28,9 @@ import { PgJobQueue } from './queue/pg-queue.ts';
 import { SqlTaskStore } from './storage/task-store.ts';
 import { SqlComplianceStore } from './storage/compliance-store.ts';
 import { SqlChannelQueries } from './storage/channel-queries.ts';
+import { SqlScoringStore } from './storage/scoring-store.ts';
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
 import type { ModelStore } from '../app/scoring/ports.ts';
 import { SqlModelStore } from './storage/model-store.ts';
 
@@ -52,17 +55,24 @@ export interface Platform {
   compliance: SqlComplianceStore;
   channels: SqlChannelQueries;
   models: ModelStore;
+  scoring: SqlScoringStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
 }
 
+/** The shipped classification standard, in force until one is set. */
+const DEFAULT_CLASSIFICATION = YAML.parse(
+  readFileSync(new URL('../../scorecards/classification.yaml', import.meta.url), 'utf8'),
+) as unknown;
+
 export function wire(db: Database, clock: Clock, timezone: string): Platform {
+  const scoring = new SqlScoringStore(db, DEFAULT_CLASSIFICATION);
   return {
     db,
     clock,
     timezone,
-    cycles: new SqlCycleStore(db),
+    cycles: new SqlCycleStore(db, scoring),
     policies: new SqlPolicyStore(db),
     ledger: new SqlLedgerStore(db),
     imports: new SqlImportStore(db),
@@ -77,6 +87,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     compliance: new SqlComplianceStore(db),
     channels: new SqlChannelQueries(db),
     models: new SqlModelStore(db),
+    scoring,
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

@@ -7,6 +7,8 @@ import { exportAccounts, type ExportFormat } from '../../app/export/export-accou
 import { importPortfolio, type ImportReport } from '../../app/import/import-portfolio.ts';
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { CsvFolderSource } from '../files/csv-source.ts';
+import { trainFromPortfolio } from '../../app/scoring/portfolio.ts';
+import { PURPOSES } from '../../domain/scoring/purposes.ts';
 import type { Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
 import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
@@ -135,6 +137,35 @@ export async function exportTo(
     await once(stream, 'finish');
   }
   return n;
+}
+
+/**
+ * Trains, registers and activates the early-warning and collection scorecards of the demo on
+ * the portfolio's history before `firstDay`: each as of the latest day whose horizon ends
+ * before it.
+ */
+export async function trainDemoModels(
+  p: Platform,
+  firstDay: LocalDate,
+  progress: Progress,
+): Promise<void> {
+  for (const purpose of ['early_warning', 'collection'] as const) {
+    const asOf = addDays(firstDay, -(PURPOSES[purpose].horizonDays + 1));
+    progress.update(`training the ${purpose} scorecard on the history as of ${asOf}`);
+    const r = await trainFromPortfolio(p, {
+      purpose,
+      asOf,
+      today: addDays(firstDay, -1),
+      by: 'recoup',
+      activate: true,
+      note: 'the demo model, trained on the demo portfolio at first start',
+    });
+    const t = r.model.metrics.test;
+    progress.done(
+      `${purpose}: v${r.stored!.version} on ${r.table.population} accounts (${r.table.events} events), ` +
+        `${r.model.characteristics.length} characteristics${t ? `, test AUC ${t.auc.toFixed(3)}` : ''}`,
+    );
+  }
 }
 
 export const DEMO_ACCOUNTS = 10_000;

@@ -25,6 +25,7 @@ import {
   exportTo,
   importFolder,
   printImportReport,
+  trainDemoModels,
 } from './commands.ts';
 import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
@@ -217,6 +218,10 @@ function program(): Command {
             effectiveFrom: addDays(today, -(DEMO_HISTORY_DAYS - 1)),
           });
         }
+        // Scorecards for both purposes, trained on the history before the replayed days, so
+        // that every replayed day is scored and classified and the early-warning segments
+        // see the tiers.
+        await trainDemoModels(p, demoRange(today).from, progress);
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
         await seedDemoFieldAgents(p);
         await cycleDays(p, demoRange(today), progress, 'simulate');

@@ -21,6 +21,7 @@ import { CsvTableError, readCsvTable, writeCsv, type CsvTable } from '../files/c
 import { systemClock } from '../platform.ts';
 import { out, type WithPlatform } from './format.ts';
 import { registerScoreModelCommands } from './score-model-commands.ts';
+import { registerScorePortfolioCommands } from './score-portfolio-commands.ts';
 
 const share = (name: string) => (v: string) => {
   const x = Number(v);
@@ -63,7 +64,7 @@ function readData(file: string, delimiter?: string): CsvTable {
   try {
     return readCsvTable(file, delimiter ? { delimiter } : {});
   } catch (e) {
-    if (e instanceof CsvTableError) throw invalid(e.message, [{ at: e.file, reason: e.message }]);
+    if (e instanceof CsvTableError) throw invalid(e.message, [{ at: e.file, reason: e.reason }]);
     throw e;
   }
 }
@@ -348,4 +349,5 @@ export function registerScoreCommands(cli: Command, withPlatform: WithPlatform):
     );
 
   registerScoreModelCommands(score, withPlatform);
+  registerScorePortfolioCommands(score, withPlatform);
 }

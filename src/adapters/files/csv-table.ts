@@ -12,9 +12,9 @@ import { tableOfRows } from '../../domain/scoring/table.ts';
 export class CsvTableError extends Error {
   constructor(
     readonly file: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${file}: ${message}`);
+    super(`${file}: ${reason}`);
     this.name = 'CsvTableError';
   }
 }
@@ -100,7 +100,7 @@ export function parseCsvTable(
     if (r.length !== header.length)
       throw new CsvTableError(
         file,
-        `row ${i + 2} has ${r.length} cells, the header has ${header.length} columns`,
+        `line ${i + 2} has ${r.length} cells, the header has ${header.length} columns`,
       );
   });
   return {

@@ -4,6 +4,7 @@ import type { AccountStateRow, StateExporter } from '../../app/export/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
+import { rewindScores, scoreDay, type SqlScoringStore } from './scoring-store.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
 import type { DayPlanner } from '../../app/strategy/ports.ts';
 import { planDay, restoreStrategyState } from './strategy-planning.ts';
@@ -38,7 +39,11 @@ async function computeInto(
 }
 
 export class SqlCycleStore implements CycleStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** Scores and classifies the portfolio each day, before the strategy plans it. */
+    private readonly scoring?: SqlScoringStore,
+  ) {}
 
   async lastCycled(): Promise<LocalDate | null> {
     const r = await this.db.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs');
@@ -87,6 +92,9 @@ export class SqlCycleStore implements CycleStore {
          WHERE (${STATE_COLUMNS.map((c) => `account_states.${c}`).join(', ')})
            IS DISTINCT FROM (${STATE_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})`,
       );
+      const score = this.scoring
+        ? await scoreDay(tx, asOf, 'cycle_new', policy, await this.scoring.classification(tx))
+        : undefined;
       const plan = planner
         ? await planDay(tx, asOf, 'cycle_new', planner)
         : { strategyVersionId: null, actions: 0, planMs: 0 };
@@ -122,7 +130,14 @@ export class SqlCycleStore implements CycleStore {
           plan.planMs,
         ],
       );
-      return { asOf, accounts, transitions: transitions.rowCount, durationMs, ...plan };
+      return {
+        asOf,
+        accounts,
+        transitions: transitions.rowCount,
+        durationMs,
+        ...plan,
+        ...(score ? { scoreMs: score.scoreMs, scored: score.purposes } : {}),
+      };
     });
   }
 
@@ -132,6 +147,7 @@ export class SqlCycleStore implements CycleStore {
       await tx.query('DELETE FROM bucket_transitions WHERE on_date >= $1::date', [from]);
       await tx.query('DELETE FROM portfolio_snapshots WHERE as_of >= $1::date', [from]);
       await tx.query('DELETE FROM cycle_runs WHERE as_of >= $1::date', [from]);
+      await rewindScores(tx, from);
       await restoreStrategyState(tx, from);
       await tx.query('DELETE FROM account_states');
       const prev = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))

@@ -70,6 +70,12 @@ interface FactRow {
   experiment_id: string | null;
   arm: string | null;
   days_since_contact: number | string | null;
+  tier: string | null;
+  score_purpose: string | null;
+  probability: number | null;
+  points: number | null;
+  band: string | null;
+  reasons: string[] | null;
 }
 
 function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
@@ -115,7 +121,15 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
         days_since_payment: r.last_paid_on === null ? -1 : diffDays(day, r.last_paid_on),
         days_since_contact: r.days_since_contact === null ? -1 : Number(r.days_since_contact),
       },
-      score: { available: false, tier: '', probability: 0 },
+      score: {
+        available: r.probability !== null,
+        tier: r.tier ?? '',
+        purpose: r.score_purpose ?? '',
+        probability: r.probability === null ? 0 : Number(r.probability),
+        points: r.points ?? 0,
+        band: r.band ?? '',
+        reasons: r.reasons ?? [],
+      },
     },
   };
 }
@@ -186,11 +200,14 @@ export async function planDay(
               c.external_id AS customer_ext, c.language, c.jurisdiction, c.timezone,
               n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on,
               ea.experiment_id, ea.arm,
-              ($4::date - (lc.last_contact AT TIME ZONE c.timezone)::date) AS days_since_contact
+              ($4::date - (lc.last_contact AT TIME ZONE c.timezone)::date) AS days_since_contact,
+              at.tier, at.purpose AS score_purpose, sc.probability, sc.points, sc.band, sc.reasons
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
        LEFT JOIN strategy_assignments sa ON sa.account_id = n.account_id
+       LEFT JOIN account_tiers at ON at.account_id = n.account_id
+       LEFT JOIN account_scores sc ON sc.account_id = n.account_id AND sc.purpose = at.purpose
        LEFT JOIN LATERAL (
          SELECT x.experiment_id, x.arm FROM experiment_assignments x
          WHERE x.account_id = n.account_id AND x.experiment_id = ANY($3::text[])

@@ -1,3 +1,4 @@
+import type { PurposeScoreRun } from '../scoring/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import type { DayPlanner } from '../strategy/ports.ts';
@@ -12,6 +13,10 @@ export interface CycleDayResult {
   /** Actions planned (or recorded as skipped) for the day. */
   actions: number;
   planMs: number;
+  /** Scoring and classifying the portfolio, when done. */
+  scoreMs?: number;
+  /** Per purpose with an active model: its version, accounts scored, scores changed, PSI. */
+  scored?: PurposeScoreRun[];
 }
 
 export interface CycleRun extends CycleDayResult {

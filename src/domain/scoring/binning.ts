@@ -14,7 +14,7 @@
  * WoE = ln(share of non-events / share of events): a positive WoE is safer than the average.
  * IV = Σ (share of non-events − share of events) · WoE. A count of zero is smoothed by 0.5.
  */
-import type { Column } from './table.ts';
+import { numberOf, type Column } from './table.ts';
 
 export interface BinningOptions {
   /** Most coarse bins, not counting the missing bin. */
@@ -300,6 +300,8 @@ export function optimalMerge(
             for (let h = 0; h < i; h++) {
               const v = prev[h * W + i]!;
               if (v === NEG) continue;
+              // a turn needs a rise (peak) or a fall (valley) before it: two bins in phase 0
+              if (p === 0 && q === 1 && h === 0) continue;
               if (!follows(dir, rate(h, i), r)) continue;
               if (v > bestV) {
                 bestV = v;
@@ -468,8 +470,8 @@ const fmt = (x: number) => (Number.isInteger(x) ? String(x) : String(Number(x.to
 export function binOf(binning: Binning, value: number | string | null): number {
   const { bins } = binning;
   if (binning.kind === 'numeric') {
-    const v = typeof value === 'number' ? value : value === null ? NaN : Number(value);
-    if (Number.isNaN(v)) {
+    const v = typeof value === 'number' ? value : value === null ? NaN : numberOf(value);
+    if (!Number.isFinite(v)) {
       const m = bins.findIndex((b) => b.missing);
       return m >= 0 ? m : binning.fallback;
     }

@@ -59,30 +59,52 @@ const AGGREGATES = ['sum', 'mean', 'max', 'min', 'slope', 'count', 'first', 'com
 
 export class FeatureSpecError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly path: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${reason}`);
     this.name = 'FeatureSpecError';
   }
 }
 
-/** Expands `{a..b}` and `{x,y}` groups, left to right, as the shell does. */
+/** Expands `{a..b}` and `{x,y}` groups (nested too), left to right, as the shell does. */
 export function expandBraces(pattern: string): string[] {
-  const m = /\{([^{}]*)\}/.exec(pattern);
-  if (!m) return [pattern];
-  const before = pattern.slice(0, m.index);
-  const after = pattern.slice(m.index + m[0].length);
+  // the first group at the outermost level, and its top-level items
+  const open = pattern.indexOf('{');
+  if (open < 0) return [pattern];
+  let depth = 0;
+  let close = -1;
+  const cuts: number[] = [];
+  for (let i = open; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '{') depth++;
+    else if (ch === '}') {
+      depth--;
+      if (depth === 0) {
+        close = i;
+        break;
+      }
+    } else if (ch === ',' && depth === 1) cuts.push(i);
+  }
+  if (close < 0) return [pattern];
+  const before = pattern.slice(0, open);
+  const after = pattern.slice(close + 1);
+  const parts: string[] = [];
+  let from = open + 1;
+  for (const c of [...cuts, close]) {
+    parts.push(pattern.slice(from, c));
+    from = c + 1;
+  }
   const items: string[] = [];
-  for (const part of m[1]!.split(',')) {
-    const range = /^(-?\d+)\.\.(-?\d+)$/.exec(part.trim());
+  for (const part of parts) {
+    const range = /^\s*(-?\d+)\.\.(-?\d+)\s*$/.exec(part);
     if (range) {
       const a = Number(range[1]);
       const b = Number(range[2]);
       const step = a <= b ? 1 : -1;
       if (Math.abs(b - a) > 10_000) throw new RangeError(`the range ${part} is too long`);
       for (let v = a; step > 0 ? v <= b : v >= b; v += step) items.push(String(v));
-    } else items.push(part.trim());
+    } else items.push(...expandBraces(part.trim()));
   }
   return items.flatMap((item) => expandBraces(`${before}${item}${after}`));
 }
@@ -112,7 +134,9 @@ export function parseFeatureSpec(doc: unknown, columns?: readonly string[]): Fea
   // a feature may use the columns and the features before it
   const known = new Set(columns ?? []);
   const out: DerivedFeature[] = [];
+  const entryOf = new Map<DerivedFeature, number>();
   list.forEach((raw, index) => {
+    const first = out.length;
     const path = `features[${index}]`;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw))
       throw new FeatureSpecError('each feature is an object with a name and one operation', path);
@@ -180,6 +204,8 @@ export function parseFeatureSpec(doc: unknown, columns?: readonly string[]): Fea
       if (cols.length === 0)
         throw new FeatureSpecError('needs at least one column', `${path}.${op}`);
       cols.forEach(check);
+      if (entry.ifZero !== undefined)
+        throw new FeatureSpecError('is a number, for ratios only', `${path}.ifZero`);
       if (op === 'count' || op === 'first') {
         out.push({
           name: names[0]!,
@@ -194,13 +220,14 @@ export function parseFeatureSpec(doc: unknown, columns?: readonly string[]): Fea
       }
     }
     for (const name of names) known.add(name);
+    for (let k = first; k < out.length; k++) entryOf.set(out[k]!, index);
   });
   const seen = new Set<string>();
   for (const f of out) {
-    if (seen.has(f.name))
-      throw new FeatureSpecError(`the name ${f.name} is used twice`, 'features');
+    const path = `features[${entryOf.get(f)!}].name`;
+    if (seen.has(f.name)) throw new FeatureSpecError(`the name ${f.name} is used twice`, path);
     if (original.has(f.name))
-      throw new FeatureSpecError(`the name ${f.name} is already a column of the data`, 'features');
+      throw new FeatureSpecError(`the name ${f.name} is already a column of the data`, path);
     seen.add(f.name);
   }
   return { source: doc, features: out };
@@ -335,6 +362,9 @@ export function deriveFeatures(table: Table, spec: FeatureSpec): Table {
   };
   for (const f of spec.features) {
     if (f.op === 'combine') {
+      for (const c of f.columns)
+        if (!derived.has(c) && !table.columns.includes(c))
+          throw new RangeError(`no column ${c} in the data`);
       const out: (string | null)[] = new Array(table.rows);
       for (let row = 0; row < table.rows; row++)
         out[row] = combineCells(f.columns, (c) => cellOf(c, row));

@@ -144,7 +144,11 @@ export function parseModel(doc: unknown): ScorecardModel {
     num(c.coefficient, `${path}.coefficient`);
     if (!Array.isArray(c.bins) || c.bins.length === 0) throw new ModelError(`${path}.bins: empty`);
     num(c.fallback, `${path}.fallback`);
-    if ((c.fallback as number) < 0 || (c.fallback as number) >= c.bins.length)
+    if (
+      !Number.isInteger(c.fallback) ||
+      (c.fallback as number) < 0 ||
+      (c.fallback as number) >= c.bins.length
+    )
       throw new ModelError(`${path}.fallback: no such bin`);
     c.bins.forEach((b: unknown, k) => {
       const bp = `${path}.bins[${k}]`;
@@ -153,19 +157,35 @@ export function parseModel(doc: unknown): ScorecardModel {
       num(b.points, `${bp}.points`);
       if (c.kind === 'categorical' && !b.missing && !Array.isArray(b.categories))
         throw new ModelError(`${bp}.categories: not a list`);
+      if (c.kind === 'numeric' && !b.missing)
+        for (const side of ['lower', 'upper'])
+          if (b[side] !== null && (typeof b[side] !== 'number' || !Number.isFinite(b[side])))
+            throw new ModelError(`${bp}.${side}: a number, or null for no bound`);
     });
   });
   if (!Array.isArray(doc.bands) || doc.bands.length === 0) throw new ModelError('bands: empty');
+  doc.bands.forEach((b: unknown, i) => {
+    if (!isObject(b) || typeof b.name !== 'string' || !b.name)
+      throw new ModelError(`bands[${i}].name: not a non-empty string`);
+    const last = i === (doc.bands as unknown[]).length - 1;
+    if (last ? b.minScore !== null : typeof b.minScore !== 'number' || !Number.isFinite(b.minScore))
+      throw new ModelError(
+        `bands[${i}].minScore: ${last ? 'null for the last band' : 'not a number'}`,
+      );
+  });
   if (!isObject(doc.target) || typeof doc.target.column !== 'string')
     throw new ModelError('target.column: missing');
   if (doc.features !== null && doc.features !== undefined) {
     if (!isObject(doc.features)) throw new ModelError('features: not an object');
     // re-expand from the source so that a hand-edited model is checked like a spec file
+    let features: FeatureSpec;
     try {
-      parseFeatureSpec(doc.features.source);
+      features = parseFeatureSpec(doc.features.source);
     } catch (e) {
       throw new ModelError(`features: ${(e as Error).message}`);
     }
+    // what is scored with is what the spec says, never a hand-edited expansion
+    return { ...doc, features } as unknown as ScorecardModel;
   }
   return doc as unknown as ScorecardModel;
 }

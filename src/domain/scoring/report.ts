@@ -88,7 +88,9 @@ export function formatScorecard(model: ScorecardModel): string {
             : `< ${upper}`
           : upper === null
             ? `≥ ${b.minScore}`
-            : `${b.minScore} – ${upper - 1}`;
+            : upper - 1 < b.minScore
+              ? 'none (tied scores)'
+              : `${b.minScore} – ${upper - 1}`;
       const r = cal.get(b.name);
       return [
         `  ${b.name}`,

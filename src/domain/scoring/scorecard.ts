@@ -6,7 +6,7 @@
 import { binColumn, binOf, DEFAULT_BINNING, type Binning, type BinningOptions } from './binning.ts';
 import { deriveFeatures, type FeatureSpec } from './features.ts';
 import { fitLogistic, sigmoid } from './logistic.ts';
-import { auc, brier, ks } from './measures.ts';
+import { auc, brier, histogram, ks, quantileBreaks } from './measures.ts';
 import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -121,7 +121,7 @@ export function trainScorecard(input: TrainInput): ScorecardModel {
     binning: { ...DEFAULT_BINNING, ...input.options?.binning },
   };
   if (input.table.rows === 0) throw new TrainingError('the data has no rows');
-  const full = input.features ? deriveFeatures(input.table, input.features) : input.table;
+  const full = input.features ? deriveFeaturesOnce(input.table, input.features) : input.table;
   const target = readTarget(full, input.target, input.event);
   const exclude = new Set([
     input.target,
@@ -214,7 +214,7 @@ export function trainScorecard(input: TrainInput): ScorecardModel {
         worst = j;
     if (worst < 0) break;
     const c = byName.get(kept[worst]!.binning.name)!;
-    c.reason = `wrong sign: coefficient ${fit.coefficients[worst]!.toFixed(4)} on its WoE once the others are in (it adds nothing of its own)`;
+    c.reason = `wrong sign: coefficient ${fit.coefficients[worst]!.toFixed(4)} on its WoE once the others are in (its effect reverses beside characteristics it overlaps)`;
     kept = kept.filter((_, j) => j !== worst);
     if (kept.length === 0) throw new TrainingError('every characteristic had the wrong sign');
     fit = fitOn(kept, labels, o.l2);
@@ -420,31 +420,10 @@ function bandsFromScores(scores: Float64Array, names: string[]): Band[] {
   return bands;
 }
 
+/** Deciles of the training scores and the counts in them (measures' histogram convention). */
 function distribution(scores: Float64Array, k: number): { breaks: number[]; counts: number[] } {
-  const sorted = Float64Array.from(scores).sort();
-  const breaks: number[] = [];
-  for (let i = 1; i < k; i++) {
-    const q = sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * i) / k))]!;
-    if (breaks.length === 0 || q > breaks[breaks.length - 1]!) breaks.push(q);
-  }
+  const breaks = quantileBreaks(scores, k);
   return { breaks, counts: histogram(scores, breaks) };
-}
-
-/** Counts per bin: bin i holds scores below breaks[i] (and ≥ breaks[i−1]); the last the rest. */
-export function histogram(scores: ArrayLike<number>, breaks: readonly number[]): number[] {
-  const counts = new Array<number>(breaks.length + 1).fill(0);
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i]!;
-    let lo = 0;
-    let hi = breaks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (s < breaks[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    counts[lo]!++;
-  }
-  return counts;
 }
 
 function summaryOf(scores: Float64Array, probabilities: Float64Array, labels: Uint8Array): Summary {
@@ -534,7 +513,8 @@ function lookup(k: Compiled, cell: unknown): number {
         : cell === null || cell === undefined
           ? NaN
           : numberOrNaN(String(cell));
-    if (Number.isNaN(v)) return k.missing;
+    // as in training, anything that is not a finite number is missing
+    if (!Number.isFinite(v)) return k.missing;
     let lo = 0;
     let hi = k.ranges.length - 1;
     let at = -1;

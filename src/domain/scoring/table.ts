@@ -101,7 +101,8 @@ export function tableOfRows(header: readonly string[], rows: readonly (readonly 
 /**
  * The binary target: 1 for the event, 0 for the non-event. Accepts 0/1, true/false, yes/no,
  * y/n, bad/good, default/… as long as exactly two distinct values are present; the event is
- * `event` when given, else 1, true, yes, y, bad, or the larger of two numbers.
+ * `event` when given, else the larger of two numbers (1 of 0/1, 2 of 1/2), else true, yes, y,
+ * bad, default or event.
  */
 export function readTarget(
   table: Table,
@@ -116,14 +117,14 @@ export function readTarget(
   for (let i = 0; i < table.rows; i++) {
     const c = table.cell(name, i);
     if (isMissing(c))
-      throw new RangeError(`row ${i + 1}: the target ${name} is missing; every row needs one`);
+      throw new RangeError(`data row ${i + 1}: the target ${name} is missing; every row needs one`);
     const v = String(c).trim();
     if (!seen.has(v)) {
       if (seen.size === 2)
         throw new RangeError(
           `the target ${name} is not binary: it has the values ${[...seen.keys(), v]
             .map((x) => JSON.stringify(x))
-            .join(', ')} (row ${i + 1})`,
+            .join(', ')} (data row ${i + 1})`,
         );
       seen.set(v, i);
     }
@@ -148,13 +149,13 @@ export function readTarget(
 const EVENT_WORDS = ['1', 'true', 'yes', 'y', 'bad', 'default', 'event'];
 
 function pickEvent([a, b]: [string, string]): string {
+  const na = numberOf(a);
+  const nb = numberOf(b);
+  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na > nb ? a : b;
   for (const w of EVENT_WORDS) {
     if (a.toLowerCase() === w) return a;
     if (b.toLowerCase() === w) return b;
   }
-  const na = numberOf(a);
-  const nb = numberOf(b);
-  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na > nb ? a : b;
   throw new RangeError(
     `cannot tell which target value is the event (${a} or ${b}): name it with the event option`,
   );

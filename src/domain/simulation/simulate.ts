@@ -11,7 +11,7 @@ import type { CustomerRecord } from '../portfolio/generator.ts';
 import { Random, type Seed } from '../portfolio/random.ts';
 import { actionCost } from '../review/review.ts';
 import type { Channel } from '../strategy/document.ts';
-import type { AccountFacts } from '../strategy/facts.ts';
+import { NO_SCORE, type AccountFacts } from '../strategy/facts.ts';
 import { planAccount, type Assignment, type PlannedAction } from '../strategy/plan.ts';
 import type { CompiledStrategy } from '../strategy/validate.ts';
 import { bootstrapMeanDifference, twoProportionTest, wilsonInterval } from '../stats/index.ts';
@@ -299,7 +299,7 @@ function runOne(
           days_since_payment: s.lastPaidDay === null ? -1 : day - s.lastPaidDay,
           days_since_contact: s.lastContactDay === null ? -1 : day - s.lastContactDay,
         },
-        score: { available: false, tier: '', probability: 0 },
+        score: NO_SCORE,
       };
       const r = planAccount(strategy, name, {
         accountId: s.id,

@@ -33,12 +33,32 @@ export interface AccountFacts {
     days_since_contact: number;
   };
   score: {
-    /** False until a scoring model is active for the account. */
+    /** Whether the account has a score for the purpose that applies to it. */
     available: boolean;
+    /** The tier of the classification standard (A best … E worst by default). */
     tier: string;
+    /** The purpose that applies: early_warning while not past due, collection once it is. */
+    purpose: string;
+    /** The probability of that purpose's event (the bad outcome); 0 when not scored. */
     probability: number;
+    /** The scorecard's points; 0 when not scored. */
+    points: number;
+    band: string;
+    /** The characteristics that cost the most points, worst first. */
+    reasons: string[];
   };
 }
+
+/** The score facts of an account with no score and no tier. */
+export const NO_SCORE: AccountFacts['score'] = Object.freeze({
+  available: false,
+  tier: '',
+  purpose: '',
+  probability: 0,
+  points: 0,
+  band: '',
+  reasons: [],
+});
 
 /** The variables and their types, for the environment and for the documentation. */
 export const FACT_SCHEMA = {
@@ -62,7 +82,15 @@ export const FACT_SCHEMA = {
     tags: 'list<string>',
   },
   history: { broken_promises: 'int', days_since_payment: 'int', days_since_contact: 'int' },
-  score: { available: 'bool', tier: 'string', probability: 'double' },
+  score: {
+    available: 'bool',
+    tier: 'string',
+    purpose: 'string',
+    probability: 'double',
+    points: 'int',
+    band: 'string',
+    reasons: 'list<string>',
+  },
 } as const;
 
 export function celEnvironment(): Environment {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../time/date.ts';
-import type { AccountFacts } from './facts.ts';
+import { NO_SCORE, type AccountFacts } from './facts.ts';
 import { planAccount, type Assignment, type Exits, type PlanInput } from './plan.ts';
 import { parseStrategy, type CompiledStrategy } from './validate.ts';
 
@@ -71,7 +71,7 @@ function facts(
       days_since_payment: over.daysSincePayment ?? -1,
       days_since_contact: -1,
     },
-    score: { available: false, tier: '', probability: 0 },
+    score: NO_SCORE,
   };
 }
 

@@ -1,0 +1,286 @@
+/**
+ * Scoring on the database, set-wise: the behaviour characteristics of every account as of a
+ * day, a scorecard compiled into one SELECT (bins, points, probability, band and reason codes
+ * as CASE expressions), and the classification standard as one CASE. The domain's scorer and
+ * classifier are the specification; test/storage/scoring.test.ts demands identical results.
+ */
+import type { Classification, TierRule } from '../../domain/scoring/classification.ts';
+import type { ScorecardModel } from '../../domain/scoring/model.ts';
+import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
+import { PRODUCTS } from '../../domain/ledger/types.ts';
+
+const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const num = (x: number) => {
+  if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
+  // enough digits to round-trip a double
+  return `${x.toPrecision(17)}::float8`;
+};
+const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
+
+/** What "reached" means for a contact: the debtor was talked to. */
+const REACHED = ['conversation', 'promise_to_pay', 'refused', 'dispute', 'hardship'];
+
+/**
+ * The behaviour characteristics, one row per account of `states` (the day's account states,
+ * as the ledger query makes them), as of $1. Every figure only looks at what was known by the
+ * end of $1. Names and meanings: BEHAVIOUR_FEATURES.
+ */
+export function behaviourFeaturesSql(states: string, policy: LedgerPolicy): string {
+  const first = `CASE a.product ${PRODUCTS.map((p) => `WHEN ${literal(p)} THEN ${literal(policy[p].buckets[0]!.name)}`).join(' ')} END`;
+  const rank = `CASE ${PRODUCTS.flatMap((p) =>
+    policy[p].buckets.map(
+      (b, i) => `WHEN a.product = ${literal(p)} AND t.to_bucket = ${literal(b.name)} THEN ${i}`,
+    ),
+  ).join(' ')} ELSE 0 END`;
+  return `
+WITH inst AS MATERIALIZED (
+  SELECT i.account_id,
+         sum(i.principal_due + i.interest_due + i.fees_due)
+           FILTER (WHERE i.due_date > $1::date - 180 AND i.due_date <= $1::date) AS due_180d,
+         avg(i.principal_due + i.interest_due + i.fees_due) AS avg_instalment
+  FROM instalments i GROUP BY i.account_id
+),
+pay AS MATERIALIZED (
+  SELECT p.account_id,
+         count(*) FILTER (WHERE p.paid_on > $1::date - 90) AS payments_90d,
+         count(*) AS payments_180d,
+         sum(p.amount) AS paid_180d,
+         count(*) FILTER (WHERE p.amount < 0.9 * inst.avg_instalment) AS partial_payments_180d
+  FROM payments p LEFT JOIN inst ON inst.account_id = p.account_id
+  WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date
+  GROUP BY p.account_id
+),
+tr AS MATERIALIZED (
+  SELECT t.account_id,
+         count(*) FILTER (WHERE t.from_bucket = ${first} AND t.to_bucket <> ${first}) AS delinquency_entries_365d,
+         max(${rank}) AS worst_bucket_rank_365d
+  FROM bucket_transitions t JOIN accounts a ON a.id = t.account_id
+  WHERE t.on_date > $1::date - 365 AND t.on_date <= $1::date
+  GROUP BY t.account_id
+),
+ct AS MATERIALIZED (
+  SELECT x.customer_id,
+         count(*) FILTER (WHERE x.direction = 'outbound') AS contacts_90d,
+         count(*) FILTER (WHERE x.direction = 'outbound' AND x.outcome IN (${REACHED.map(literal).join(', ')})) AS reached_90d,
+         count(*) FILTER (WHERE x.direction = 'inbound') AS inbound_90d,
+         count(*) FILTER (WHERE x.outcome = 'promise_to_pay') AS promises_90d,
+         max(x.day) AS last_contact_day
+  FROM (SELECT c.customer_id, c.direction, c.outcome, (c.ts AT TIME ZONE cu.timezone)::date AS day
+        FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
+        WHERE c.ts > ($1::date - 91)::timestamp AT TIME ZONE 'UTC'
+          AND c.ts < ($1::date + 2)::timestamp AT TIME ZONE 'UTC') x
+  WHERE x.day > $1::date - 90 AND x.day <= $1::date
+  GROUP BY x.customer_id
+),
+-- a promise is broken when no payment on the account came within 7 days of it
+bp AS MATERIALIZED (
+  SELECT c.account_id, count(*) AS broken_promises_90d
+  FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
+  WHERE c.outcome = 'promise_to_pay' AND c.account_id IS NOT NULL
+    AND (c.ts AT TIME ZONE cu.timezone)::date > $1::date - 90
+    AND (c.ts AT TIME ZONE cu.timezone)::date <= $1::date - 7
+    AND NOT EXISTS (
+      SELECT 1 FROM payments p WHERE p.account_id = c.account_id
+        AND p.paid_on >= (c.ts AT TIME ZONE cu.timezone)::date
+        AND p.paid_on <= (c.ts AT TIME ZONE cu.timezone)::date + 7)
+  GROUP BY c.account_id
+)
+SELECT s.account_id,
+       a.product,
+       s.bucket,
+       s.past_due_days,
+       s.delinquent_days,
+       s.arrears::float8 / NULLIF(s.outstanding, 0) AS arrears_share,
+       s.outstanding::float8 / NULLIF(a.principal, 0) AS balance_share,
+       ($1::date - a.opened_on) AS account_age_days,
+       ($1::date - s.last_paid_on) AS days_since_payment,
+       (s.next_due_date - $1::date) AS days_to_due,
+       COALESCE(pay.payments_90d, 0) AS payments_90d,
+       COALESCE(pay.payments_180d, 0) AS payments_180d,
+       COALESCE(pay.paid_180d, 0)::float8 / NULLIF(inst.due_180d, 0) AS paid_to_due_180d,
+       COALESCE(pay.partial_payments_180d, 0) AS partial_payments_180d,
+       COALESCE(tr.delinquency_entries_365d, 0) AS delinquency_entries_365d,
+       COALESCE(tr.worst_bucket_rank_365d, 0) AS worst_bucket_rank_365d,
+       COALESCE(ct.contacts_90d, 0) AS contacts_90d,
+       ct.reached_90d::float8 / NULLIF(ct.contacts_90d, 0) AS reach_rate_90d,
+       COALESCE(ct.inbound_90d, 0) AS inbound_90d,
+       COALESCE(ct.promises_90d, 0) AS promises_90d,
+       COALESCE(bp.broken_promises_90d, 0) AS broken_promises_90d,
+       ($1::date - ct.last_contact_day) AS days_since_contact
+FROM ${states} s
+JOIN accounts a ON a.id = s.account_id
+LEFT JOIN inst ON inst.account_id = s.account_id
+LEFT JOIN pay ON pay.account_id = s.account_id
+LEFT JOIN tr ON tr.account_id = s.account_id
+LEFT JOIN ct ON ct.customer_id = a.customer_id
+LEFT JOIN bp ON bp.account_id = s.account_id`;
+}
+
+/** The behaviour characteristics, in the order of the query, with what they mean. */
+export const BEHAVIOUR_FEATURES: readonly {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  meaning: string;
+}[] = [
+  { name: 'product', kind: 'categorical', meaning: 'loan, card, bnpl or invoice' },
+  { name: 'bucket', kind: 'categorical', meaning: 'the delinquency bucket' },
+  { name: 'past_due_days', kind: 'numeric', meaning: 'days since the oldest unpaid due date' },
+  { name: 'delinquent_days', kind: 'numeric', meaning: 'days delinquent (after grace)' },
+  { name: 'arrears_share', kind: 'numeric', meaning: 'arrears / outstanding' },
+  {
+    name: 'balance_share',
+    kind: 'numeric',
+    meaning: 'outstanding / original principal (utilisation)',
+  },
+  { name: 'account_age_days', kind: 'numeric', meaning: 'days since the account was opened' },
+  {
+    name: 'days_since_payment',
+    kind: 'numeric',
+    meaning: 'days since the last payment (missing: never paid)',
+  },
+  { name: 'days_to_due', kind: 'numeric', meaning: 'days to the next due date (missing: none)' },
+  { name: 'payments_90d', kind: 'numeric', meaning: 'payments in the last 90 days' },
+  { name: 'payments_180d', kind: 'numeric', meaning: 'payments in the last 180 days' },
+  {
+    name: 'paid_to_due_180d',
+    kind: 'numeric',
+    meaning: 'paid / fallen due in the last 180 days (missing: nothing fell due)',
+  },
+  {
+    name: 'partial_payments_180d',
+    kind: 'numeric',
+    meaning: 'payments below 90 % of the average instalment, last 180 days',
+  },
+  {
+    name: 'delinquency_entries_365d',
+    kind: 'numeric',
+    meaning: 'times the account fell behind in the last 365 days',
+  },
+  {
+    name: 'worst_bucket_rank_365d',
+    kind: 'numeric',
+    meaning: 'the worst bucket reached in the last 365 days (0 = current)',
+  },
+  {
+    name: 'contacts_90d',
+    kind: 'numeric',
+    meaning: 'outbound contacts with the customer, last 90 days',
+  },
+  {
+    name: 'reach_rate_90d',
+    kind: 'numeric',
+    meaning: 'share of those contacts that reached the customer (missing: none)',
+  },
+  { name: 'inbound_90d', kind: 'numeric', meaning: 'contacts the customer made, last 90 days' },
+  { name: 'promises_90d', kind: 'numeric', meaning: 'promises to pay made, last 90 days' },
+  {
+    name: 'broken_promises_90d',
+    kind: 'numeric',
+    meaning: 'promises with no payment within 7 days, last 90 days',
+  },
+  {
+    name: 'days_since_contact',
+    kind: 'numeric',
+    meaning: 'days since the last contact (missing: none in 90 days)',
+  },
+];
+
+/**
+ * One SELECT that scores every row of `features` (a table with the model's characteristics as
+ * columns and account_id): points, probability, band and the top `reasons` characteristics
+ * by points lost — exactly as the domain's scoreRow does. Characteristics must be columns of
+ * the table (numeric ones as numbers, categorical ones as text).
+ */
+export function scorecardSql(model: ScorecardModel, features: string, reasons = 3): string {
+  const parts = model.characteristics.map((c, k) => {
+    const col = `f.${ident(c.name)}`;
+    const missing = c.bins.findIndex((b) => b.missing);
+    const missingIndex = missing >= 0 ? missing : c.fallback;
+    let binCase: string;
+    if (c.kind === 'numeric') {
+      // the bins by their lower bounds, highest first: the first lower bound at or below wins
+      const ranges = c.bins
+        .map((b, index) => ({ b, index }))
+        .filter((x) => !x.b.missing)
+        .sort((x, y) => (y.b.lower ?? -Infinity) - (x.b.lower ?? -Infinity));
+      const whens = ranges.map((x) =>
+        x.b.lower === null || x.b.lower === undefined
+          ? `WHEN true THEN ${x.index}`
+          : `WHEN ${col} >= ${num(x.b.lower)} THEN ${x.index}`,
+      );
+      binCase = `CASE WHEN ${col} IS NULL THEN ${missingIndex} ${whens.join(' ')} ELSE ${c.fallback} END`;
+    } else {
+      const other = c.bins.findIndex((b) => b.other);
+      const whens = c.bins
+        .map((b, index) => ({ b, index }))
+        .filter((x) => x.b.categories && x.b.categories.length > 0)
+        .map(
+          (x) =>
+            `WHEN btrim(${col}::text) IN (${x.b.categories!.map(literal).join(', ')}) THEN ${x.index}`,
+        );
+      binCase = `CASE WHEN ${col} IS NULL OR lower(btrim(${col}::text)) IN ('', 'na', 'n/a', 'nan', 'null', 'none', '?', '#n/a') THEN ${missingIndex} ${whens.join(' ')} ELSE ${other >= 0 ? other : c.fallback} END`;
+    }
+    const points = `(ARRAY[${c.bins.map((b) => String(b.points)).join(', ')}]::int[])[b${k} + 1]`;
+    const woe = `(ARRAY[${c.bins.map((b) => num(b.woe)).join(', ')}]::float8[])[b${k} + 1]`;
+    const maxPoints = Math.max(...c.bins.map((b) => b.points));
+    return { binCase, points, woe, maxPoints, name: c.name, k };
+  });
+  const bins = parts.map((p) => `${p.binCase} AS b${p.k}`).join(',\n         ');
+  const score = [String(model.basePoints), ...parts.map((p) => p.points)].join(' + ');
+  const eta = [
+    num(model.intercept),
+    ...parts.map((p) => `${num(model.characteristics[p.k]!.coefficient)} * ${p.woe}`),
+  ].join(' + ');
+  const names = `ARRAY[${parts.map((p) => literal(p.name)).join(', ')}]::text[]`;
+  const lost = `ARRAY[${parts.map((p) => `${p.maxPoints} - ${p.points}`).join(', ')}]::int[]`;
+  const bandCase = `CASE ${model.bands
+    .map((b) =>
+      b.minScore === null
+        ? `WHEN true THEN ${literal(b.name)}`
+        : `WHEN x.points >= ${b.minScore} THEN ${literal(b.name)}`,
+    )
+    .join(' ')} ELSE ${literal(model.bands[model.bands.length - 1]!.name)} END`;
+  return `
+SELECT x.account_id, x.points, x.probability, ${bandCase} AS band, x.reasons
+FROM (
+  SELECT b.account_id,
+         (${score})::int AS points,
+         1 / (1 + exp(-(${eta}))) AS probability,
+         ARRAY(SELECT u.n FROM unnest(${names}, ${lost}) AS u(n, l)
+               WHERE u.l > 0 ORDER BY u.l DESC, u.n COLLATE "C" LIMIT ${Math.max(0, Math.floor(reasons))}) AS reasons
+  FROM (
+    SELECT f.account_id,
+         ${bins || 'NULL AS none'}
+    FROM ${features} f
+  ) b
+) x`;
+}
+
+function ruleSql(r: TierRule, purposeCol: string, probCol: string): string {
+  const cond: string[] = [];
+  if (r.purpose !== undefined) cond.push(`${purposeCol} = ${literal(r.purpose)}`);
+  if (r.bucket) cond.push(`s.bucket IN (${r.bucket.map(literal).join(', ')})`);
+  if (r.onHold !== undefined) cond.push(r.onHold ? 's.on_hold' : 'NOT s.on_hold');
+  if (r.pastDueDaysAtLeast !== undefined)
+    cond.push(`s.past_due_days >= ${Math.floor(r.pastDueDaysAtLeast)}`);
+  if (r.scored !== undefined) cond.push(r.scored ? `${probCol} IS NOT NULL` : `${probCol} IS NULL`);
+  if (r.probabilityBelow !== undefined) cond.push(`${probCol} < ${num(r.probabilityBelow)}`);
+  if (r.probabilityAtLeast !== undefined) cond.push(`${probCol} >= ${num(r.probabilityAtLeast)}`);
+  return cond.length ? cond.join(' AND ') : 'true';
+}
+
+/**
+ * The tier of every account of `states`, from its state and the score (in account_scores,
+ * for $1) of the purpose that applies to it: columns account_id, purpose, probability, tier,
+ * rule (the index of the rule that matched), as the domain's classify.
+ */
+export function classificationSql(c: Classification, states: string): string {
+  const purpose = `CASE WHEN s.past_due_days > 0 THEN ${literal(c.purposes.pastDue)} ELSE ${literal(c.purposes.current)} END`;
+  const tier = `CASE ${c.rules.map((r) => `WHEN ${ruleSql(r, 'q.purpose', 'sc.probability')} THEN ${literal(r.tier)}`).join(' ')} END`;
+  const rule = `CASE ${c.rules.map((r, i) => `WHEN ${ruleSql(r, 'q.purpose', 'sc.probability')} THEN ${i}`).join(' ')} END`;
+  return `
+SELECT s.account_id, q.purpose, sc.probability, ${tier} AS tier, ${rule} AS rule
+FROM ${states} s
+CROSS JOIN LATERAL (SELECT ${purpose} AS purpose) q
+LEFT JOIN account_scores sc ON sc.account_id = s.account_id AND sc.purpose = q.purpose`;
+}
