@@ -26,6 +26,7 @@ import { parseModel, type ScorecardModel } from '../../src/domain/scoring/model.
 import { compileScorer, scoreRow } from '../../src/domain/scoring/scorecard.ts';
 import { addDays } from '../../src/domain/time/date.ts';
 import { readFileSync } from 'node:fs';
+import { buildServer } from '../../src/adapters/http/server.ts';
 import { ENGINE, fixedClock, openTestPlatform } from '../support/platform.ts';
 
 const AS_OF = '2026-06-30';
@@ -226,6 +227,58 @@ describe(`portfolio scoring (${ENGINE})`, () => {
     expect(again.every((r) => r.alerts.some((a) => a.kind === 'psi'))).toBe(true);
     await p.scoring.saveMonitoringLimits({});
   }, 60_000);
+
+  it('serves scores, tiers, the classification and the monitoring over HTTP', async () => {
+    const app = await buildServer(p);
+    try {
+      const ext = (
+        await p.db.query<{ e: string }>('SELECT external_id AS e FROM accounts ORDER BY id LIMIT 1')
+      ).rows[0]!.e;
+      const one = await app.inject({ method: 'GET', url: `/api/accounts/${ext}/scores` });
+      expect(one.statusCode).toBe(200);
+      expect(one.json().tier.tier).toMatch(/^[A-E]$/);
+      expect(one.json().scores.map((x: { purpose: string }) => x.purpose)).toEqual([
+        'collection',
+        'early_warning',
+      ]);
+      expect(
+        (await app.inject({ method: 'GET', url: '/api/accounts/nope/scores' })).statusCode,
+      ).toBe(404);
+      const dist = (await app.inject({ method: 'GET', url: '/api/scoring/portfolio' })).json();
+      expect(Object.keys(dist.bands).sort()).toEqual(['collection', 'early_warning']);
+      const cls = (await app.inject({ method: 'GET', url: '/api/scoring/classification' })).json();
+      expect(cls.tiers.map((t: { name: string }) => t.name)).toEqual(['A', 'B', 'C', 'D', 'E']);
+      const bad = await app.inject({
+        method: 'PUT',
+        url: '/api/scoring/classification',
+        payload: { tiers: 'x' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().details[0].at).toBe('tiers');
+      const mon = (
+        await app.inject({ method: 'GET', url: '/api/scoring/monitoring?purpose=collection' })
+      ).json();
+      expect(mon.length).toBeGreaterThan(0);
+      expect(mon.every((r: { purpose: string }) => r.purpose === 'collection')).toBe(true);
+      const lim = await app.inject({
+        method: 'PUT',
+        url: '/api/scoring/monitoring/limits',
+        payload: { psi: 0.3 },
+      });
+      expect(lim.json()).toMatchObject({ psi: 0.3, calibrationGap: 0.1 });
+      expect(
+        (
+          await app.inject({
+            method: 'PUT',
+            url: '/api/scoring/monitoring/limits',
+            payload: { psi: -1 },
+          })
+        ).statusCode,
+      ).toBe(400);
+    } finally {
+      await app.close();
+    }
+  });
 
   it('takes a new classification from the next cycle, and refuses a wrong one naming the field', async () => {
     await expect(setClassification(p.scoring, { tiers: [], rules: [] })).rejects.toMatchObject({

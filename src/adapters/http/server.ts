@@ -13,6 +13,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { dispatchRoutes } from './routes/dispatch.ts';
 import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
+import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -47,6 +48,7 @@ export async function buildServer(
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
   await app.register(scoringRoutes(platform), { prefix: '/api' });
+  await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {
