@@ -52,7 +52,7 @@ for (const engine of engines) {
       }
       await p.db.exec(`
         TRUNCATE planned_actions, strategy_path_events, strategy_assignments, cycle_runs,
-          portfolio_snapshots, bucket_transitions, account_states;
+          portfolio_snapshots, bucket_transitions, account_states CASCADE;
         DELETE FROM strategy_versions;`);
       await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
         by: 'bench',

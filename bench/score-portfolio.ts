@@ -69,7 +69,7 @@ for (const engine of engines) {
       await p.db.exec(`
         TRUNCATE planned_actions, strategy_path_events, strategy_assignments, cycle_runs,
           portfolio_snapshots, bucket_transitions, account_states, account_scores, account_tiers,
-          score_snapshots, score_snapshot_runs, score_runs, score_monitoring;
+          score_snapshots, score_snapshot_runs, score_runs, score_monitoring CASCADE;
         DELETE FROM score_models;
         DELETE FROM strategy_versions;`);
       await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {

@@ -3,41 +3,16 @@
  * worker sending today's due messages through the sandbox, field routes, the calendar, the
  * compliance report and the audit.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/time/date.ts';
 import { ENGINE } from '../support/platform.ts';
+import { cliHarness } from '../support/cli.ts';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'recoup-dcli-'));
-const schema = `dcli_${randomBytes(5).toString('hex')}`;
-const env = {
-  ...process.env,
-  RECOUP_DATA_DIR: dataDir,
-  ...(process.env.DATABASE_URL ? { RECOUP_SCHEMA: schema } : {}),
-};
+const { dataDir, recoup, cleanup } = cliHarness('dcli');
 const today = new Date().toISOString().slice(0, 10);
 
-function recoup(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/recoup.mjs', ...args], {
-    env,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-afterAll(async () => {
-  if (!process.env.DATABASE_URL) return;
-  const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await c.connect();
-  await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await c.end();
-});
+afterAll(cleanup);
 
 describe(`dispatch commands (${ENGINE})`, () => {
   it('simulates recent days, reports them, and audits every contact', () => {

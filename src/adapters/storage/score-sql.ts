@@ -8,6 +8,7 @@ import type { Classification, TierRule } from '../../domain/scoring/classificati
 import type { ScorecardModel } from '../../domain/scoring/model.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import { PRODUCTS } from '../../domain/ledger/types.ts';
+import type { SqlConnection } from './sql-client.ts';
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const num = (x: number) => {
@@ -22,69 +23,87 @@ const REACHED = ['conversation', 'promise_to_pay', 'refused', 'dispute', 'hardsh
 
 /**
  * The behaviour characteristics, one row per account of `states` (the day's account states,
- * as the ledger query makes them), as of $1. Every figure only looks at what was known by the
+ * as the ledger query makes them), as of $1, into the temporary table `target`: statements to
+ * run in order on one connection, each part a temporary table analysed before the next joins
+ * it, so that the planner knows their sizes. Every figure only looks at what was known by the
  * end of $1. Names and meanings: BEHAVIOUR_FEATURES.
  */
-export function behaviourFeaturesSql(states: string, policy: LedgerPolicy): string {
+export function behaviourFeaturesStatements(
+  states: string,
+  policy: LedgerPolicy,
+  target: string,
+): { sql: string; params: boolean }[] {
   const first = `CASE a.product ${PRODUCTS.map((p) => `WHEN ${literal(p)} THEN ${literal(policy[p].buckets[0]!.name)}`).join(' ')} END`;
   const rank = `CASE ${PRODUCTS.flatMap((p) =>
     policy[p].buckets.map(
       (b, i) => `WHEN a.product = ${literal(p)} AND t.to_bucket = ${literal(b.name)} THEN ${i}`,
     ),
   ).join(' ')} ELSE 0 END`;
-  return `
-WITH inst AS MATERIALIZED (
-  SELECT i.account_id,
-         sum(i.principal_due + i.interest_due + i.fees_due)
-           FILTER (WHERE i.due_date > $1::date - 180 AND i.due_date <= $1::date) AS due_180d,
-         avg(i.principal_due + i.interest_due + i.fees_due) AS avg_instalment
-  FROM instalments i GROUP BY i.account_id
-),
-pay AS MATERIALIZED (
-  SELECT p.account_id,
-         count(*) FILTER (WHERE p.paid_on > $1::date - 90) AS payments_90d,
-         count(*) AS payments_180d,
-         sum(p.amount) AS paid_180d,
-         count(*) FILTER (WHERE p.amount < 0.9 * inst.avg_instalment) AS partial_payments_180d
-  FROM payments p LEFT JOIN inst ON inst.account_id = p.account_id
-  WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date
-  GROUP BY p.account_id
-),
-tr AS MATERIALIZED (
-  SELECT t.account_id,
-         count(*) FILTER (WHERE t.from_bucket = ${first} AND t.to_bucket <> ${first}) AS delinquency_entries_365d,
-         max(${rank}) AS worst_bucket_rank_365d
-  FROM bucket_transitions t JOIN accounts a ON a.id = t.account_id
-  WHERE t.on_date > $1::date - 365 AND t.on_date <= $1::date
-  GROUP BY t.account_id
-),
-ct AS MATERIALIZED (
-  SELECT x.customer_id,
-         count(*) FILTER (WHERE x.direction = 'outbound') AS contacts_90d,
-         count(*) FILTER (WHERE x.direction = 'outbound' AND x.outcome IN (${REACHED.map(literal).join(', ')})) AS reached_90d,
-         count(*) FILTER (WHERE x.direction = 'inbound') AS inbound_90d,
-         count(*) FILTER (WHERE x.outcome = 'promise_to_pay') AS promises_90d,
-         max(x.day) AS last_contact_day
-  FROM (SELECT c.customer_id, c.direction, c.outcome, (c.ts AT TIME ZONE cu.timezone)::date AS day
-        FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
-        WHERE c.ts > ($1::date - 91)::timestamp AT TIME ZONE 'UTC'
-          AND c.ts < ($1::date + 2)::timestamp AT TIME ZONE 'UTC') x
-  WHERE x.day > $1::date - 90 AND x.day <= $1::date
-  GROUP BY x.customer_id
-),
--- a promise is broken when no payment on the account came within 7 days of it
-bp AS MATERIALIZED (
-  SELECT c.account_id, count(*) AS broken_promises_90d
-  FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
-  WHERE c.outcome = 'promise_to_pay' AND c.account_id IS NOT NULL
-    AND (c.ts AT TIME ZONE cu.timezone)::date > $1::date - 90
-    AND (c.ts AT TIME ZONE cu.timezone)::date <= $1::date - 7
-    AND NOT EXISTS (
-      SELECT 1 FROM payments p WHERE p.account_id = c.account_id
-        AND p.paid_on >= (c.ts AT TIME ZONE cu.timezone)::date
-        AND p.paid_on <= (c.ts AT TIME ZONE cu.timezone)::date + 7)
-  GROUP BY c.account_id
-)
+  const temp = (name: string, select: string, params = true) => [
+    { sql: `CREATE TEMP TABLE ${target}_${name} ON COMMIT DROP AS ${select}`, params },
+    { sql: `ANALYZE ${target}_${name}`, params: false },
+  ];
+  return [
+    // what fell due in the last 180 days, and the average instalment of those
+    ...temp(
+      'inst',
+      `SELECT i.account_id, sum(i.principal_due + i.interest_due + i.fees_due) AS due_180d,
+              avg(i.principal_due + i.interest_due + i.fees_due) AS avg_instalment
+       FROM instalments i WHERE i.due_date > $1::date - 180 AND i.due_date <= $1::date
+       GROUP BY i.account_id`,
+    ),
+    ...temp(
+      'pay',
+      `SELECT p.account_id,
+              count(*) FILTER (WHERE p.paid_on > $1::date - 90) AS payments_90d,
+              count(*) AS payments_180d,
+              sum(p.amount) AS paid_180d,
+              count(*) FILTER (WHERE p.amount < 0.9 * i.avg_instalment) AS partial_payments_180d
+       FROM payments p LEFT JOIN ${target}_inst i ON i.account_id = p.account_id
+       WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date
+       GROUP BY p.account_id`,
+    ),
+    ...temp(
+      'tr',
+      `SELECT t.account_id,
+              count(*) FILTER (WHERE t.from_bucket = ${first} AND t.to_bucket <> ${first}) AS delinquency_entries_365d,
+              max(${rank}) AS worst_bucket_rank_365d
+       FROM bucket_transitions t JOIN accounts a ON a.id = t.account_id
+       WHERE t.on_date > $1::date - 365 AND t.on_date <= $1::date
+       GROUP BY t.account_id`,
+    ),
+    ...temp(
+      'ct',
+      `SELECT x.customer_id,
+              count(*) FILTER (WHERE x.direction = 'outbound') AS contacts_90d,
+              count(*) FILTER (WHERE x.direction = 'outbound' AND x.outcome IN (${REACHED.map(literal).join(', ')})) AS reached_90d,
+              count(*) FILTER (WHERE x.direction = 'inbound') AS inbound_90d,
+              count(*) FILTER (WHERE x.outcome = 'promise_to_pay') AS promises_90d,
+              max(x.day) AS last_contact_day
+       FROM (SELECT c.customer_id, c.direction, c.outcome, (c.ts AT TIME ZONE cu.timezone)::date AS day
+             FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
+             WHERE c.ts > ($1::date - 91)::timestamp AT TIME ZONE 'UTC'
+               AND c.ts < ($1::date + 2)::timestamp AT TIME ZONE 'UTC') x
+       WHERE x.day > $1::date - 90 AND x.day <= $1::date
+       GROUP BY x.customer_id`,
+    ),
+    // a promise is broken when no payment on the account came within 7 days of it
+    ...temp(
+      'bp',
+      `SELECT c.account_id, count(*) AS broken_promises_90d
+       FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
+       WHERE c.outcome = 'promise_to_pay' AND c.account_id IS NOT NULL
+         AND c.ts > ($1::date - 91)::timestamp AT TIME ZONE 'UTC'
+         AND (c.ts AT TIME ZONE cu.timezone)::date > $1::date - 90
+         AND (c.ts AT TIME ZONE cu.timezone)::date <= $1::date - 7
+         AND NOT EXISTS (
+           SELECT 1 FROM payments p WHERE p.account_id = c.account_id
+             AND p.paid_on >= (c.ts AT TIME ZONE cu.timezone)::date
+             AND p.paid_on <= (c.ts AT TIME ZONE cu.timezone)::date + 7)
+       GROUP BY c.account_id`,
+    ),
+    {
+      sql: `CREATE TEMP TABLE ${target} ON COMMIT DROP AS
 SELECT s.account_id,
        a.product,
        s.bucket,
@@ -109,11 +128,28 @@ SELECT s.account_id,
        ($1::date - ct.last_contact_day) AS days_since_contact
 FROM ${states} s
 JOIN accounts a ON a.id = s.account_id
-LEFT JOIN inst ON inst.account_id = s.account_id
-LEFT JOIN pay ON pay.account_id = s.account_id
-LEFT JOIN tr ON tr.account_id = s.account_id
-LEFT JOIN ct ON ct.customer_id = a.customer_id
-LEFT JOIN bp ON bp.account_id = s.account_id`;
+LEFT JOIN ${target}_inst inst ON inst.account_id = s.account_id
+LEFT JOIN ${target}_pay pay ON pay.account_id = s.account_id
+LEFT JOIN ${target}_tr tr ON tr.account_id = s.account_id
+LEFT JOIN ${target}_ct ct ON ct.customer_id = a.customer_id
+LEFT JOIN ${target}_bp bp ON bp.account_id = s.account_id`,
+      params: true,
+    },
+    { sql: `ANALYZE ${target}`, params: false },
+  ];
+}
+
+/** Runs the statements above on `tx`: the characteristics as of `asOf` in `target`. */
+export async function computeBehaviourFeatures(
+  tx: SqlConnection,
+  states: string,
+  policy: LedgerPolicy,
+  target: string,
+  asOf: string,
+): Promise<void> {
+  for (const st of behaviourFeaturesStatements(states, policy, target))
+    if (st.params) await tx.query(st.sql, [asOf]);
+    else await tx.exec(st.sql);
 }
 
 /** The behaviour characteristics, in the order of the query, with what they mean. */
@@ -231,8 +267,28 @@ export function scorecardSql(model: ScorecardModel, features: string, reasons = 
     num(model.intercept),
     ...parts.map((p) => `${num(model.characteristics[p.k]!.coefficient)} * ${p.woe}`),
   ].join(' + ');
-  const names = `ARRAY[${parts.map((p) => literal(p.name)).join(', ')}]::text[]`;
-  const lost = `ARRAY[${parts.map((p) => `${p.maxPoints} - ${p.points}`).join(', ')}]::int[]`;
+  // Reasons without a subquery per row: each characteristic's points lost as a key that also
+  // orders ties by name (as the domain does), the top keys by greatest() excluding the ones
+  // taken, each key decoded back to its characteristic.
+  const byName = [...parts].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const rankOf = new Map(byName.map((x, i) => [x.k, i]));
+  const R = 1000;
+  if (parts.length >= R) throw new RangeError(`at most ${R - 1} characteristics`);
+  const keys = parts.map(
+    (x) => `(${x.maxPoints} - ${x.points}) * ${R} + ${R - 1 - rankOf.get(x.k)!}`,
+  );
+  const namesByRank = `ARRAY[${byName.map((x) => literal(x.name)).join(', ')}]::text[]`;
+  const topKeys: string[] = [];
+  const n = Math.min(Math.max(0, Math.floor(reasons)), parts.length);
+  for (let r = 1; r <= n; r++) {
+    const taken = topKeys.map((_, i) => `r${i + 1}`);
+    topKeys.push(
+      `greatest(${keys.map((_, i) => (taken.length ? `CASE WHEN k${i} NOT IN (${taken.join(', ')}) THEN k${i} END` : `k${i}`)).join(', ')})`,
+    );
+  }
+  const keyCols = keys.map((k, i) => `${k} AS k${i}`).join(',\n         ');
+  const decode = (r: string) =>
+    `CASE WHEN ${r} >= ${R} THEN (${namesByRank})[${R} - ${r} % ${R}] END`;
   const bandCase = `CASE ${model.bands
     .map((b) =>
       b.minScore === null
@@ -240,20 +296,31 @@ export function scorecardSql(model: ScorecardModel, features: string, reasons = 
         : `WHEN x.points >= ${b.minScore} THEN ${literal(b.name)}`,
     )
     .join(' ')} ELSE ${literal(model.bands[model.bands.length - 1]!.name)} END`;
+  // the top keys one after the other, each from the keys not yet taken
+  // (OFFSET 0 keeps each step a subquery of its own, so that a key is computed once, not
+  // substituted into every expression that uses it)
+  let ranked = `SELECT c.*${n > 0 ? `, ${topKeys[0]} AS r1` : ''} FROM keyed c OFFSET 0`;
+  for (let r = 2; r <= n; r++)
+    ranked = `SELECT t${r}.*, ${topKeys[r - 1]} AS r${r} FROM (${ranked}) t${r} OFFSET 0`;
+  const reasonArray =
+    n === 0
+      ? `'{}'::text[]`
+      : `array_remove(ARRAY[${Array.from({ length: n }, (_, i) => decode(`y.r${i + 1}`)).join(', ')}]::text[], NULL)`;
   return `
-SELECT x.account_id, x.points, x.probability, ${bandCase} AS band, x.reasons
-FROM (
+WITH keyed AS MATERIALIZED (
   SELECT b.account_id,
          (${score})::int AS points,
-         1 / (1 + exp(-(${eta}))) AS probability,
-         ARRAY(SELECT u.n FROM unnest(${names}, ${lost}) AS u(n, l)
-               WHERE u.l > 0 ORDER BY u.l DESC, u.n COLLATE "C" LIMIT ${Math.max(0, Math.floor(reasons))}) AS reasons
+         1 / (1 + exp(-(${eta}))) AS probability${keys.length ? `,\n         ${keyCols}` : ''}
   FROM (
     SELECT f.account_id,
          ${bins || 'NULL AS none'}
     FROM ${features} f
+    OFFSET 0
   ) b
-) x`;
+)
+SELECT y.account_id, y.points, y.probability, ${bandCase.replaceAll('x.points', 'y.points')} AS band,
+       ${reasonArray} AS reasons
+FROM (${ranked}) y`;
 }
 
 function ruleSql(r: TierRule, purposeCol: string, probCol: string): string {

@@ -24,7 +24,7 @@ import {
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
 import {
-  behaviourFeaturesSql,
+  computeBehaviourFeatures,
   BEHAVIOUR_FEATURES,
   classificationSql,
   scorecardSql,
@@ -99,11 +99,7 @@ export async function scoreDay(
     models.map((m) => m.purpose),
   ]);
   if (models.length > 0) {
-    await tx.query(
-      `CREATE TEMP TABLE score_features ON COMMIT DROP AS ${behaviourFeaturesSql(states, policy)}`,
-      [asOf],
-    );
-    await tx.exec('ANALYZE score_features');
+    await computeBehaviourFeatures(tx, states, policy, 'score_features', asOf);
   }
   for (const m of models) {
     const tm = performance.now();
@@ -117,22 +113,28 @@ export async function scoreDay(
     await tx.exec(
       `CREATE TEMP TABLE score_new ON COMMIT DROP AS ${scorecardSql(m.model, 'score_features')}`,
     );
-    const changed = await tx.query(
-      `INSERT INTO account_scores (account_id, purpose, model_id, changed_on, points, probability, band, reasons)
-       SELECT account_id, $1, $2, $3::date, points, probability, band, reasons FROM score_new
-       ON CONFLICT (account_id, purpose) DO UPDATE SET model_id = EXCLUDED.model_id,
-         changed_on = EXCLUDED.changed_on, points = EXCLUDED.points,
-         probability = EXCLUDED.probability, band = EXCLUDED.band, reasons = EXCLUDED.reasons
-       WHERE (account_scores.model_id, account_scores.points, account_scores.probability,
-              account_scores.band, account_scores.reasons)
-         IS DISTINCT FROM (EXCLUDED.model_id, EXCLUDED.points, EXCLUDED.probability,
-              EXCLUDED.band, EXCLUDED.reasons)`,
+    // only what changed is written: an update of the changed rows, an insert of the new ones
+    // (cheaper on a million rows than an upsert that looks at every one)
+    await tx.exec('ANALYZE score_new');
+    const updated = await tx.query(
+      `UPDATE account_scores a SET model_id = $2, changed_on = $3::date, points = n.points,
+         probability = n.probability, band = n.band, reasons = n.reasons
+       FROM score_new n
+       WHERE a.account_id = n.account_id AND a.purpose = $1
+         AND (a.model_id, a.points, a.probability, a.band, a.reasons)
+           IS DISTINCT FROM ($2::bigint, n.points, n.probability, n.band, n.reasons)`,
       [m.purpose, m.id, asOf],
     );
+    const inserted = await tx.query(
+      `INSERT INTO account_scores (account_id, purpose, model_id, changed_on, points, probability, band, reasons)
+       SELECT n.account_id, $1, $2, $3::date, n.points, n.probability, n.band, n.reasons FROM score_new n
+       WHERE NOT EXISTS (SELECT 1 FROM account_scores a WHERE a.account_id = n.account_id AND a.purpose = $1)`,
+      [m.purpose, m.id, asOf],
+    );
+    const changed = { rowCount: updated.rowCount + inserted.rowCount };
     const accounts = Number(
       (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM score_new')).rows[0]?.n ?? 0,
     );
-    await tx.exec('DROP TABLE score_new');
     await tx.query(
       `INSERT INTO score_runs (purpose, as_of, model_id, accounts, changed, duration_ms)
        VALUES ($1, $2::date, $3, $4, $5, $6)
@@ -141,6 +143,7 @@ export async function scoreDay(
       [m.purpose, asOf, m.id, accounts, changed.rowCount, Math.round(performance.now() - tm)],
     );
     const monitored = await monitor(tx, asOf, states, m, limits);
+    await tx.exec('DROP TABLE score_new');
     stats.purposes.push({
       purpose: m.purpose,
       version: m.version,
@@ -150,15 +153,24 @@ export async function scoreDay(
       alerts: monitored.alerts.length,
     });
   }
-  const tiers = await tx.query(
-    `INSERT INTO account_tiers (account_id, changed_on, purpose, tier, rule)
-     SELECT account_id, $1::date, purpose, tier, rule FROM (${classificationSql(classification, states)}) c
-     ON CONFLICT (account_id) DO UPDATE SET changed_on = EXCLUDED.changed_on,
-       purpose = EXCLUDED.purpose, tier = EXCLUDED.tier, rule = EXCLUDED.rule
-     WHERE (account_tiers.purpose, account_tiers.tier, account_tiers.rule)
-       IS DISTINCT FROM (EXCLUDED.purpose, EXCLUDED.tier, EXCLUDED.rule)`,
+  await tx.query(
+    `CREATE TEMP TABLE tier_new ON COMMIT DROP AS ${classificationSql(classification, states)}`,
+  );
+  await tx.exec('ANALYZE tier_new');
+  const tiersUpdated = await tx.query(
+    `UPDATE account_tiers a SET changed_on = $1::date, purpose = n.purpose, tier = n.tier, rule = n.rule
+     FROM tier_new n
+     WHERE a.account_id = n.account_id AND (a.purpose, a.tier, a.rule) IS DISTINCT FROM (n.purpose, n.tier, n.rule)`,
     [asOf],
   );
+  const tiersInserted = await tx.query(
+    `INSERT INTO account_tiers (account_id, changed_on, purpose, tier, rule)
+     SELECT n.account_id, $1::date, n.purpose, n.tier, n.rule FROM tier_new n
+     WHERE NOT EXISTS (SELECT 1 FROM account_tiers a WHERE a.account_id = n.account_id)`,
+    [asOf],
+  );
+  await tx.exec('DROP TABLE tier_new');
+  const tiers = { rowCount: tiersUpdated.rowCount + tiersInserted.rowCount };
   stats.tiers = tiers.rowCount;
   stats.scoreMs = Math.round(performance.now() - t0);
   return stats;
@@ -181,20 +193,19 @@ async function monitor(
       : 's.past_due_days > 0';
   // today's distribution over the training deciles, and the bands
   const { breaks, counts: trainingCounts } = m.model.scoreDistribution;
+  // today's scores of the purpose (score_new), of its population
   const dist = await tx.query<{ bin: number; n: number }>(
     `SELECT ${binOfPoints(breaks)}::int AS bin, count(*)::int AS n
-     FROM account_scores sc JOIN ${states} s ON s.account_id = sc.account_id
-     WHERE sc.purpose = $1 AND ${population} GROUP BY 1`,
-    [m.purpose],
+     FROM score_new sc JOIN ${states} s ON s.account_id = sc.account_id
+     WHERE ${population} GROUP BY 1`,
   );
   const today = new Array<number>(trainingCounts.length).fill(0);
   for (const r of dist.rows) today[r.bin] = r.n;
   const psi = stability(trainingCounts, today);
   const bands = await tx.query<{ band: string; accounts: number; mean_probability: number }>(
     `SELECT sc.band, count(*)::int AS accounts, avg(sc.probability) AS mean_probability
-     FROM account_scores sc JOIN ${states} s ON s.account_id = sc.account_id
-     WHERE sc.purpose = $1 AND ${population} GROUP BY sc.band`,
-    [m.purpose],
+     FROM score_new sc JOIN ${states} s ON s.account_id = sc.account_id
+     WHERE ${population} GROUP BY sc.band`,
   );
   let calibration: (BandCalibration & { snapshot: LocalDate })[] | null = null;
   if (known) {
@@ -367,10 +378,7 @@ export class SqlScoringStore implements ScoringStore {
           ? 'past_due_days = 0 AND outstanding > 0'
           : 'past_due_days > 0';
       await tx.exec(`DELETE FROM ts_states WHERE NOT (${population})`);
-      await tx.query(
-        `CREATE TEMP TABLE ts_features ON COMMIT DROP AS ${behaviourFeaturesSql('ts_states', policy)}`,
-        [asOf],
-      );
+      await computeBehaviourFeatures(tx, 'ts_states', policy, 'ts_features', asOf);
       await tx.exec(
         'CREATE TEMP TABLE ts_outcome ON COMMIT DROP AS SELECT account_id, 0 AS worst, false AS cured_or_paid FROM ts_states',
       );

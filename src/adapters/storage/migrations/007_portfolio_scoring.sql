@@ -54,18 +54,19 @@ CREATE TABLE score_snapshot_runs (
   PRIMARY KEY (purpose, as_of)
 );
 
+-- Hundreds of thousands of rows are written at once: no per-row foreign-key checks (the rows
+-- come from account_scores, which has them; the run row is written first).
 CREATE TABLE score_snapshots (
   purpose      text NOT NULL,
   as_of        date NOT NULL,
-  account_id   bigint NOT NULL REFERENCES accounts (id),
-  model_id     bigint NOT NULL REFERENCES score_models (id),
+  account_id   bigint NOT NULL,
+  model_id     bigint NOT NULL,
   band         text NOT NULL,
   probability  double precision NOT NULL,
   past_due_days integer NOT NULL,
   worst_past_due_days integer NOT NULL DEFAULT 0,
   cured_or_paid boolean NOT NULL DEFAULT false,
-  PRIMARY KEY (purpose, as_of, account_id),
-  FOREIGN KEY (purpose, as_of) REFERENCES score_snapshot_runs (purpose, as_of)
+  PRIMARY KEY (purpose, as_of, account_id)
 );
 
 -- The monitoring of each purpose's model per cycled day: the stability of the score
