@@ -2,10 +2,9 @@
  * `recoup score train|evaluate|apply|report|split`: scorecards on CSV files, and (through
  * score-model-commands.ts) the model registry.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import YAML from 'yaml';
 import {
   applyModel,
   asValidation,
@@ -17,6 +16,7 @@ import { invalid } from '../../app/shared/errors.ts';
 import { formatScorecard } from '../../domain/scoring/report.ts';
 import { stratifiedSplit, type TrainOptions } from '../../domain/scoring/scorecard.ts';
 import { readTarget } from '../../domain/scoring/table.ts';
+import { readJsonOrYaml } from '../files/documents.ts';
 import { CsvTableError, readCsvTable, writeCsv, type CsvTable } from '../files/csv-table.ts';
 import { systemClock } from '../platform.ts';
 import { out, type WithPlatform } from './format.ts';
@@ -66,25 +66,6 @@ function readData(file: string, delimiter?: string): CsvTable {
   } catch (e) {
     if (e instanceof CsvTableError) throw invalid(e.message, [{ at: e.file, reason: e.reason }]);
     throw e;
-  }
-}
-
-function readJsonOrYaml(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw invalid(`cannot read the ${what} ${file}: ${(e as Error).message}`, [
-      { at: file, reason: 'unreadable' },
-    ]);
-  }
-  try {
-    return file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
-  } catch (e) {
-    throw invalid(
-      `the ${what} ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
-      [{ at: file, reason: (e as Error).message }],
-    );
   }
 }
 

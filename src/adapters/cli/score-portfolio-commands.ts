@@ -2,9 +2,8 @@
  * `recoup score build-training-set|train-portfolio|classification|limits|monitor|account|
  * portfolio`: scoring the portfolio from its own history.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import YAML from 'yaml';
 import {
   accountScores,
   buildTrainingSet,
@@ -13,9 +12,9 @@ import {
   setMonitoringLimits,
   trainFromPortfolio,
 } from '../../app/scoring/portfolio.ts';
-import { invalid } from '../../app/shared/errors.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { writeCsv } from '../files/csv-table.ts';
+import { readJsonOrYaml } from '../files/documents.ts';
 import { dateArg, out, type WithPlatform } from './format.ts';
 
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)} %`);
@@ -114,14 +113,7 @@ export function registerScorePortfolioCommands(score: Command, withPlatform: Wit
     .description('replace the classification standard with a YAML or JSON document')
     .action((file: string) =>
       withPlatform(async (p) => {
-        let doc: unknown;
-        try {
-          doc = YAML.parse(readFileSync(file, 'utf8'));
-        } catch (e) {
-          throw invalid(`cannot read ${file}: ${(e as Error).message}`, [
-            { at: file, reason: (e as Error).message },
-          ]);
-        }
+        const doc = readJsonOrYaml(file, 'classification');
         const c = await setClassification(p.scoring, doc);
         out(
           `classification set: ${c.tiers.map((t) => t.name).join(', ')} with ${c.rules.length} rules (from the next cycle)`,

@@ -6,6 +6,7 @@
  */
 import type { Classification, TierRule } from '../../domain/scoring/classification.ts';
 import type { ScorecardModel } from '../../domain/scoring/model.ts';
+import { MISSING_TOKENS } from '../../domain/scoring/table.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import { PRODUCTS } from '../../domain/ledger/types.ts';
 import type { SqlConnection } from './sql-client.ts';
@@ -254,7 +255,7 @@ export function scorecardSql(model: ScorecardModel, features: string, reasons = 
           (x) =>
             `WHEN btrim(${col}::text) IN (${x.b.categories!.map(literal).join(', ')}) THEN ${x.index}`,
         );
-      binCase = `CASE WHEN ${col} IS NULL OR lower(btrim(${col}::text)) IN ('', 'na', 'n/a', 'nan', 'null', 'none', '?', '#n/a') THEN ${missingIndex} ${whens.join(' ')} ELSE ${other >= 0 ? other : c.fallback} END`;
+      binCase = `CASE WHEN ${col} IS NULL OR lower(btrim(${col}::text)) IN (${MISSING_TOKENS.map(literal).join(', ')}) THEN ${missingIndex} ${whens.join(' ')} ELSE ${other >= 0 ? other : c.fallback} END`;
     }
     const points = `(ARRAY[${c.bins.map((b) => String(b.points)).join(', ')}]::int[])[b${k} + 1]`;
     const woe = `(ARRAY[${c.bins.map((b) => num(b.woe)).join(', ')}]::float8[])[b${k} + 1]`;

@@ -115,10 +115,6 @@ export async function trainFromPortfolio(
   return { table, model, stored };
 }
 
-export async function classification(scoring: ScoringStore): Promise<Classification> {
-  return scoring.classification();
-}
-
 export async function setClassification(
   scoring: ScoringStore,
   doc: unknown,

@@ -48,10 +48,7 @@ export function modelDocumentErrors(document: unknown): ErrorDetail[] {
     parseModel(document);
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
-    const [path, ...rest] = e.message.split(': ');
-    errors.push(
-      rest.length ? { at: path!, reason: rest.join(': ') } : { at: 'document', reason: e.message },
-    );
+    errors.push({ at: e.path ?? 'document', reason: e.reason });
   }
   const fp = fingerprintOf(document);
   if (fp !== null && typeof fp !== 'string')

@@ -48,9 +48,8 @@ export function asValidation<T>(fn: () => T, at = 'data'): T {
         { at: e.path, reason: e.message },
       ]);
     if (e instanceof ModelError) {
-      const [path, ...rest] = e.message.split(': ');
       throw invalid(`the model is not valid: ${e.message}`, [
-        { at: rest.length ? path! : 'model', reason: rest.length ? rest.join(': ') : e.message },
+        { at: e.path ?? 'model', reason: e.reason },
       ]);
     }
     if (e instanceof TrainingError || e instanceof RangeError)

@@ -105,10 +105,17 @@ export interface ScorecardModel {
   scoreDistribution: { breaks: number[]; counts: number[] };
 }
 
+/** What is wrong with a document: `field: reason`, or a reason about the whole of it. */
 export class ModelError extends Error {
+  /** The field, e.g. `characteristics[2].bins[0].woe`; null for the document as a whole. */
+  readonly path: string | null;
+  readonly reason: string;
   constructor(message: string) {
     super(message);
     this.name = 'ModelError';
+    const [path, ...rest] = message.split(': ');
+    this.path = rest.length ? path! : null;
+    this.reason = rest.length ? rest.join(': ') : message;
   }
 }
 

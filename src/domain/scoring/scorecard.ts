@@ -18,7 +18,7 @@ import {
   type Scaling,
   type Summary,
 } from './model.ts';
-import { readColumn, readTarget, type Table } from './table.ts';
+import { categoryOf, numberOf, readColumn, readTarget, type Cell, type Table } from './table.ts';
 import { createRandom } from '../portfolio/random.ts';
 
 export interface TrainOptions {
@@ -311,18 +311,18 @@ export function trainScorecard(input: TrainInput): ScorecardModel {
   };
 
   // 6. bands, measures, distribution: from the finished card
+  // the training rows are scored once: their bands come from the scores just made
   const scorer = compileScorer(draft);
-  const trainScored = scoreRows(scorer, table);
-  draft.bands = bandsFromScores(trainScored.scores, o.bands);
-  const scorer2 = compileScorer(draft);
-  const tr = scoreRows(scorer2, table);
+  const scored = scoreRows(scorer, table);
+  draft.bands = bandsFromScores(scored.scores, o.bands);
+  const tr = { ...scored, bands: Array.from(scored.scores, (x) => bandOf(draft.bands, x)) };
   draft.metrics.train = summaryOf(tr.scores, tr.probabilities, labels);
   draft.metrics.calibration.train = calibration(tr.bands, tr.probabilities, labels, draft.bands);
   draft.scoreDistribution = distribution(tr.scores, 10);
   if (input.split && input.split.test.length > 0) {
     const testTable = subsetTable(full, input.split.test);
     const testLabels = Uint8Array.from(input.split.test, (r) => target.labels[r]!);
-    const te = scoreRows(scorer2, testTable);
+    const te = scoreRows(scorer, testTable);
     draft.metrics.test = summaryOf(te.scores, te.probabilities, testLabels);
     draft.metrics.calibration.test = calibration(
       te.bands,
@@ -507,14 +507,9 @@ export function compileScorer(model: ScorecardModel): Scorer {
 
 function lookup(k: Compiled, cell: unknown): number {
   if (k.c.kind === 'numeric') {
-    const v =
-      typeof cell === 'number'
-        ? cell
-        : cell === null || cell === undefined
-          ? NaN
-          : numberOrNaN(String(cell));
     // as in training, anything that is not a finite number is missing
-    if (!Number.isFinite(v)) return k.missing;
+    const v = numberOf(cell as Cell);
+    if (Number.isNaN(v)) return k.missing;
     let lo = 0;
     let hi = k.ranges.length - 1;
     let at = -1;
@@ -527,19 +522,9 @@ function lookup(k: Compiled, cell: unknown): number {
     }
     return at >= 0 ? k.ranges[at]!.index : k.c.fallback;
   }
-  const text = cell === null || cell === undefined ? '' : String(cell).trim();
-  if (MISSING_TEXT.has(text.toLowerCase())) return k.missing;
+  const text = categoryOf(cell as Cell);
+  if (text === null) return k.missing;
   return k.categories.get(text) ?? k.other;
-}
-
-const MISSING_TEXT = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '#n/a']);
-
-function numberOrNaN(text: string): number {
-  const t = text.trim();
-  if (MISSING_TEXT.has(t.toLowerCase())) return NaN;
-  const v = Number(t);
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return NaN;
-  return v;
 }
 
 export interface Reason {

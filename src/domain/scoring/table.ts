@@ -15,7 +15,18 @@ export interface Table {
   cell(column: string, row: number): Cell;
 }
 
-const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '#n/a']);
+/** The texts that mean a missing value (compared trimmed and in lower case). */
+export const MISSING_TOKENS: readonly string[] = [
+  '',
+  'na',
+  'n/a',
+  'nan',
+  'null',
+  'none',
+  '?',
+  '#n/a',
+];
+const MISSING = new Set(MISSING_TOKENS);
 
 export function isMissing(cell: Cell): boolean {
   if (cell === null || cell === undefined) return true;
