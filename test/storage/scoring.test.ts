@@ -13,8 +13,10 @@ import type { Platform } from '../../src/adapters/platform.ts';
 import {
   BEHAVIOUR_FEATURES,
   computeBehaviourFeatures,
+  scorecardSql,
 } from '../../src/adapters/storage/score-sql.ts';
 import { ledgerStateSql } from '../../src/adapters/storage/ledger-state-sql.ts';
+import { scoreDay } from '../../src/adapters/storage/scoring-store.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
 import {
@@ -27,6 +29,8 @@ import { publishSource } from '../../src/app/strategy/strategies.ts';
 import { classify, purposeFor } from '../../src/domain/scoring/classification.ts';
 import { parseModel, type ScorecardModel } from '../../src/domain/scoring/model.ts';
 import { compileScorer, scoreRow } from '../../src/domain/scoring/scorecard.ts';
+import { histogram } from '../../src/domain/scoring/measures.ts';
+import { stability } from '../../src/domain/scoring/monitoring.ts';
 import { addDays } from '../../src/domain/time/date.ts';
 import { readFileSync } from 'node:fs';
 import { buildServer } from '../../src/adapters/http/server.ts';
@@ -137,14 +141,35 @@ describe(`portfolio scoring (${ENGINE})`, () => {
 
   it('scores in SQL exactly as the domain scorer does, and classifies as the domain does', async () => {
     const policy = await p.policies.ledgerPolicy();
-    const features = await p.db.transaction(async (tx) => {
+    // the characteristics, and the scorecards compiled to SQL row by row (what scores a
+    // model with too many bin combinations for a code)
+    const { features, direct } = await p.db.transaction(async (tx) => {
       await tx.query(`CREATE TEMP TABLE st ON COMMIT DROP AS ${ledgerStateSql(policy)}`, [AS_OF]);
       await computeBehaviourFeatures(tx, 'st', policy, 'feat', AS_OF);
-      return (
+      const direct = new Map<
+        string,
+        { points: number; probability: number; band: string; reasons: string[] }
+      >();
+      for (const [purpose, model] of [
+        ['early_warning', ew],
+        ['collection', coll],
+      ] as const)
+        for (const r of (
+          await tx.query<{
+            account_id: number;
+            points: number;
+            probability: number;
+            band: string;
+            reasons: string[];
+          }>(scorecardSql(parseModel(JSON.parse(JSON.stringify(model))), 'feat'))
+        ).rows)
+          direct.set(`${purpose}:${r.account_id}`, r);
+      const features = (
         await tx.query<Record<string, unknown>>(
           'SELECT f.*, s.on_hold FROM feat f JOIN st s ON s.account_id = f.account_id',
         )
       ).rows;
+      return { features, direct };
     });
     const stored = await p.db.query<{
       account_id: number;
@@ -178,6 +203,11 @@ describe(`portfolio scoring (${ENGINE})`, () => {
         expect(got!.probability).toBeCloseTo(want.probability, 12);
         expect(got!.band).toBe(want.band);
         expect(got!.reasons).toEqual(want.reasons.map((r) => r.characteristic));
+        const row = direct.get(`${purpose}:${f.account_id}`)!;
+        expect(row.points).toBe(want.score);
+        expect(row.probability).toBeCloseTo(want.probability, 12);
+        expect(row.band).toBe(want.band);
+        expect(row.reasons).toEqual(want.reasons.map((r) => r.characteristic));
         compared++;
       }
     }
@@ -194,6 +224,33 @@ describe(`portfolio scoring (${ENGINE})`, () => {
       });
       expect(tiers.get(Number(f.account_id))).toMatchObject({ tier: want.tier, rule: want.rule });
     }
+  }, 120_000);
+
+  it('scores and classifies the same row by row, for a model with too many bin codes', async () => {
+    const policy = await p.policies.ledgerPolicy();
+    const read = async (db: { query: typeof p.db.query }) => ({
+      // the probability as SQL and the domain compute it may differ in the last digit
+      scores: (
+        await db.query(
+          'SELECT account_id, purpose, points, round(probability::numeric, 12) AS p, band, reasons FROM account_scores ORDER BY 1, 2',
+        )
+      ).rows,
+      tiers: (await db.query('SELECT account_id, tier, rule FROM account_tiers ORDER BY 1')).rows,
+    });
+    const before = await read(p.db);
+    const classification = await p.scoring.classification();
+    const rowByRow = await p.db
+      .transaction(async (tx) => {
+        await tx.query(`CREATE TEMP TABLE st ON COMMIT DROP AS ${ledgerStateSql(policy)}`, [AS_OF]);
+        // written again from nothing, with no code fitting: every model is scored by the
+        // scorecard compiled to SQL
+        await tx.exec('DELETE FROM account_scores; DELETE FROM account_tiers');
+        await scoreDay(tx, AS_OF, 'st', policy, classification, 0);
+        throw Object.assign(new Error('undo'), { seen: await read(tx) });
+      })
+      .catch((e: { seen?: unknown }) => e.seen);
+    expect(rowByRow).toEqual(before);
+    expect(before.scores.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('gives the strategy the tier, probability and reasons', async () => {
@@ -220,6 +277,40 @@ describe(`portfolio scoring (${ENGINE})`, () => {
     for (const r of rows) {
       expect(r.psi).toBeGreaterThanOrEqual(0);
       expect(r.bands.reduce((s, b) => s + b.accounts, 0)).toBe(r.accounts);
+    }
+    // the day's figures as the domain computes them from the stored scores of each population
+    for (const [purpose, model, population] of [
+      ['early_warning', ew, 's.past_due_days = 0 AND s.outstanding > 0'],
+      ['collection', coll, 's.past_due_days > 0'],
+    ] as const) {
+      const scores = (
+        await p.db.query<{ points: number; probability: number; band: string }>(
+          `SELECT sc.points, sc.probability, sc.band FROM account_scores sc
+           JOIN account_states s ON s.account_id = sc.account_id
+           WHERE sc.purpose = $1 AND ${population}`,
+          [purpose],
+        )
+      ).rows;
+      const day = rows.find((r) => r.asOf === AS_OF && r.purpose === purpose)!;
+      const { breaks, counts } = model.scoreDistribution;
+      const want = stability(
+        counts,
+        histogram(
+          scores.map((x) => x.points),
+          breaks,
+        ),
+      );
+      expect(day.accounts).toBe(scores.length);
+      expect(day.psi).toBeCloseTo(want, 9);
+      for (const b of day.bands) {
+        const inBand = scores.filter((x) => x.band === b.band);
+        expect(b.accounts).toBe(inBand.length);
+        if (inBand.length > 0)
+          expect(b.meanProbability).toBeCloseTo(
+            inBand.reduce((t, x) => t + x.probability, 0) / inBand.length,
+            9,
+          );
+      }
     }
     // a limit of zero makes every day's PSI an alert on the next cycle
     await p.scoring.saveMonitoringLimits({ psi: 0 });
@@ -317,4 +408,68 @@ describe(`portfolio scoring (${ENGINE})`, () => {
     const d = await p.scoring.distribution();
     expect(Object.keys(d.bands)).toEqual(['early_warning']);
   }, 60_000);
+
+  it('follows the snapshots to their horizon: actual event rates by band as the ledger has them', async () => {
+    await activateModel(p.models, 'collection', 1, 'Mia');
+    const horizonEnd = addDays(FIRST, 30);
+    await runCycles(
+      { cycles: p.cycles, policies: p.policies, clock, planner: p.planner },
+      { from: addDays(AS_OF, 1), to: horizonEnd },
+    );
+    // each day of the horizon from the ledger: cured or paid (collection), worst days past due
+    const policy = await p.policies.ledgerPolicy();
+    const cured = new Set<number>();
+    const worst = new Map<number, number>();
+    for (let d = 1; d <= 30; d++) {
+      const r = await p.db.query<{
+        account_id: number;
+        past_due_days: number;
+        last_paid_on: string | null;
+      }>(
+        `SELECT account_id, past_due_days, last_paid_on::text FROM (${ledgerStateSql(policy)}) s`,
+        [addDays(FIRST, d)],
+      );
+      for (const x of r.rows) {
+        const id = Number(x.account_id);
+        if (x.past_due_days === 0 || (x.last_paid_on !== null && x.last_paid_on > FIRST))
+          cured.add(id);
+        worst.set(id, Math.max(worst.get(id) ?? 0, x.past_due_days));
+      }
+    }
+    const snaps = await p.db.query<{
+      purpose: string;
+      account_id: number;
+      band: string;
+      probability: number;
+      worst_past_due_days: number;
+      cured_or_paid: boolean;
+    }>(
+      `SELECT purpose, account_id, band, probability, worst_past_due_days, cured_or_paid
+       FROM score_snapshots WHERE as_of = $1::date`,
+      [FIRST],
+    );
+    const collection = snaps.rows.filter((r) => r.purpose === 'collection');
+    const early = snaps.rows.filter((r) => r.purpose === 'early_warning');
+    expect(collection.length).toBeGreaterThan(100);
+    expect(early.length).toBeGreaterThan(100);
+    for (const r of collection)
+      expect(r.cured_or_paid, `collection ${r.account_id}`).toBe(cured.has(Number(r.account_id)));
+    for (const r of early)
+      expect(r.worst_past_due_days, `early warning ${r.account_id}`).toBe(
+        worst.get(Number(r.account_id)) ?? 0,
+      );
+    // the collection snapshot has matured: predicted against actual, band by band
+    const day = (await p.scoring.monitoring()).find(
+      (m) => m.asOf === horizonEnd && m.purpose === 'collection',
+    );
+    expect(day?.calibration?.length).toBeGreaterThan(0);
+    for (const c of day!.calibration!) {
+      const rows = collection.filter((r) => r.band === c.band);
+      expect(c.snapshot).toBe(FIRST);
+      expect(c.accounts).toBe(rows.length);
+      expect(c.predicted).toBeCloseTo(rows.reduce((s, r) => s + r.probability, 0) / rows.length, 9);
+      expect(c.actual).toBeCloseTo(rows.filter((r) => !r.cured_or_paid).length / rows.length, 9);
+    }
+    expect(day!.calibration!.reduce((s, c) => s + c.accounts, 0)).toBe(collection.length);
+  }, 240_000);
 });

@@ -22,28 +22,221 @@ const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 /** What "reached" means for a contact: the debtor was talked to. */
 const REACHED = ['conversation', 'promise_to_pay', 'refused', 'dispute', 'hardship'];
 
+/** The parts the characteristics are made of: temporary tables, and the accounts table. */
+type Part = 'accounts' | 'inst' | 'pay' | 'tr' | 'ct' | 'bp';
+
+/** A behaviour characteristic: its name, kind, meaning, and how it is computed. */
+export interface BehaviourFeature {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  meaning: string;
+  /** Its expression over s (the day's state) and the parts, as of $1. */
+  sql: string;
+  /** The parts it reads (the day's state always). */
+  from: readonly Part[];
+}
+
+/** The behaviour characteristics, in the order of the query, with what they mean. */
+export const BEHAVIOUR_FEATURES: readonly BehaviourFeature[] = [
+  {
+    name: 'product',
+    kind: 'categorical',
+    meaning: 'loan, card, bnpl or invoice',
+    sql: 'a.product',
+    from: ['accounts'],
+  },
+  {
+    name: 'bucket',
+    kind: 'categorical',
+    meaning: 'the delinquency bucket',
+    sql: 's.bucket',
+    from: [],
+  },
+  {
+    name: 'past_due_days',
+    kind: 'numeric',
+    meaning: 'days since the oldest unpaid due date',
+    sql: 's.past_due_days',
+    from: [],
+  },
+  {
+    name: 'delinquent_days',
+    kind: 'numeric',
+    meaning: 'days delinquent (after grace)',
+    sql: 's.delinquent_days',
+    from: [],
+  },
+  {
+    name: 'arrears_share',
+    kind: 'numeric',
+    meaning: 'arrears / outstanding',
+    sql: 's.arrears::float8 / NULLIF(s.outstanding, 0)',
+    from: [],
+  },
+  {
+    name: 'balance_share',
+    kind: 'numeric',
+    meaning: 'outstanding / original principal (utilisation)',
+    sql: 's.outstanding::float8 / NULLIF(a.principal, 0)',
+    from: ['accounts'],
+  },
+  {
+    name: 'account_age_days',
+    kind: 'numeric',
+    meaning: 'days since the account was opened',
+    sql: '($1::date - a.opened_on)',
+    from: ['accounts'],
+  },
+  {
+    name: 'days_since_payment',
+    kind: 'numeric',
+    meaning: 'days since the last payment (missing: never paid)',
+    sql: '($1::date - s.last_paid_on)',
+    from: [],
+  },
+  {
+    name: 'days_to_due',
+    kind: 'numeric',
+    meaning: 'days to the next due date (missing: none)',
+    sql: '(s.next_due_date - $1::date)',
+    from: [],
+  },
+  {
+    name: 'payments_90d',
+    kind: 'numeric',
+    meaning: 'payments in the last 90 days',
+    sql: 'COALESCE(pay.payments_90d, 0)',
+    from: ['pay'],
+  },
+  {
+    name: 'payments_180d',
+    kind: 'numeric',
+    meaning: 'payments in the last 180 days',
+    sql: 'COALESCE(pay.payments_180d, 0)',
+    from: ['pay'],
+  },
+  {
+    name: 'paid_to_due_180d',
+    kind: 'numeric',
+    meaning: 'paid / fallen due in the last 180 days (missing: nothing fell due)',
+    sql: 'COALESCE(pay.paid_180d, 0)::float8 / NULLIF(inst.due_180d, 0)',
+    from: ['pay', 'inst'],
+  },
+  {
+    name: 'partial_payments_180d',
+    kind: 'numeric',
+    meaning: 'payments below 90 % of the average instalment, last 180 days',
+    sql: 'COALESCE(pay.partial_payments_180d, 0)',
+    from: ['pay', 'inst'],
+  },
+  {
+    name: 'delinquency_entries_365d',
+    kind: 'numeric',
+    meaning: 'times the account fell behind in the last 365 days',
+    sql: 'COALESCE(tr.delinquency_entries_365d, 0)',
+    from: ['tr'],
+  },
+  {
+    name: 'worst_bucket_rank_365d',
+    kind: 'numeric',
+    meaning: 'the worst bucket reached in the last 365 days (0 = current)',
+    sql: 'COALESCE(tr.worst_bucket_rank_365d, 0)',
+    from: ['tr'],
+  },
+  {
+    name: 'contacts_90d',
+    kind: 'numeric',
+    meaning: 'outbound contacts with the customer, last 90 days',
+    sql: 'COALESCE(ct.contacts_90d, 0)',
+    from: ['ct'],
+  },
+  {
+    name: 'reach_rate_90d',
+    kind: 'numeric',
+    meaning: 'share of those contacts that reached the customer (missing: none)',
+    sql: 'ct.reached_90d::float8 / NULLIF(ct.contacts_90d, 0)',
+    from: ['ct'],
+  },
+  {
+    name: 'inbound_90d',
+    kind: 'numeric',
+    meaning: 'contacts the customer made, last 90 days',
+    sql: 'COALESCE(ct.inbound_90d, 0)',
+    from: ['ct'],
+  },
+  {
+    name: 'promises_90d',
+    kind: 'numeric',
+    meaning: 'promises to pay made, last 90 days',
+    sql: 'COALESCE(ct.promises_90d, 0)',
+    from: ['ct'],
+  },
+  {
+    name: 'broken_promises_90d',
+    kind: 'numeric',
+    meaning: 'promises with no payment within 7 days, last 90 days',
+    sql: 'COALESCE(bp.broken_promises_90d, 0)',
+    from: ['bp'],
+  },
+  {
+    name: 'days_since_contact',
+    kind: 'numeric',
+    meaning: 'days since the last contact (missing: none in 90 days)',
+    sql: '($1::date - ct.last_contact_day)',
+    from: ['ct'],
+  },
+];
+
+/**
+ * What the characteristics' table holds instead of the characteristics themselves: `state`,
+ * columns of the day's state carried as they are (a characteristic of the same name is that
+ * column), and `outer`, the columns of the table as expressions over them (alias f).
+ */
+export interface FeatureShape {
+  state: readonly string[];
+  outer: string;
+}
+
 /**
  * The behaviour characteristics, one row per account of `states` (the day's account states,
  * as the ledger query makes them), as of $1, into the temporary table `target`: statements to
  * run in order on one connection, each part a temporary table analysed before the next joins
- * it, so that the planner knows their sizes. Every figure only looks at what was known by the
- * end of $1. Names and meanings: BEHAVIOUR_FEATURES.
+ * it, so that the planner knows their sizes (the result is left to the caller: scoring only
+ * scans it). Every figure only looks at what was known by the end of $1. Names and meanings:
+ * BEHAVIOUR_FEATURES. With `only`, just those characteristics (the ones the active models
+ * use), and just the parts they read; with `shape`, what is kept of them (for scoring: the
+ * bins, not the values).
  */
 export function behaviourFeaturesStatements(
   states: string,
   policy: LedgerPolicy,
   target: string,
+  only?: readonly string[],
+  shape?: FeatureShape,
 ): { sql: string; params: boolean }[] {
+  const unknown = (only ?? []).filter((n) => !BEHAVIOUR_FEATURES.some((f) => f.name === n));
+  if (unknown.length > 0) throw new RangeError(`unknown characteristics: ${unknown.join(', ')}`);
+  const features = only
+    ? BEHAVIOUR_FEATURES.filter((f) => only.includes(f.name))
+    : BEHAVIOUR_FEATURES;
+  const parts = new Set(features.flatMap((f) => f.from));
+  // the contacts are counted per customer: the accounts table gives an account's customer
+  if (parts.has('ct')) parts.add('accounts');
   const first = `CASE a.product ${PRODUCTS.map((p) => `WHEN ${literal(p)} THEN ${literal(policy[p].buckets[0]!.name)}`).join(' ')} END`;
   const rank = `CASE ${PRODUCTS.flatMap((p) =>
     policy[p].buckets.map(
       (b, i) => `WHEN a.product = ${literal(p)} AND t.to_bucket = ${literal(b.name)} THEN ${i}`,
     ),
   ).join(' ')} ELSE 0 END`;
-  const temp = (name: string, select: string, params = true) => [
-    { sql: `CREATE TEMP TABLE ${target}_${name} ON COMMIT DROP AS ${select}`, params },
-    { sql: `ANALYZE ${target}_${name}`, params: false },
-  ];
+  const temp = (name: Part, select: string) =>
+    parts.has(name)
+      ? [
+          { sql: `CREATE TEMP TABLE ${target}_${name} ON COMMIT DROP AS ${select}`, params: true },
+          { sql: `ANALYZE ${target}_${name}`, params: false },
+        ]
+      : [];
+  // payments below 90 % of the average instalment need the instalments
+  const partial = parts.has('inst');
   return [
     // what fell due in the last 180 days, and the average instalment of those
     ...temp(
@@ -58,9 +251,13 @@ export function behaviourFeaturesStatements(
       `SELECT p.account_id,
               count(*) FILTER (WHERE p.paid_on > $1::date - 90) AS payments_90d,
               count(*) AS payments_180d,
-              sum(p.amount) AS paid_180d,
-              count(*) FILTER (WHERE p.amount < 0.9 * i.avg_instalment) AS partial_payments_180d
-       FROM payments p LEFT JOIN ${target}_inst i ON i.account_id = p.account_id
+              sum(p.amount) AS paid_180d${
+                partial
+                  ? `,
+              count(*) FILTER (WHERE p.amount < 0.9 * i.avg_instalment) AS partial_payments_180d`
+                  : ''
+              }
+       FROM payments p${partial ? ` LEFT JOIN ${target}_inst i ON i.account_id = p.account_id` : ''}
        WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date
        GROUP BY p.account_id`,
     ),
@@ -104,39 +301,25 @@ export function behaviourFeaturesStatements(
        GROUP BY c.account_id`,
     ),
     {
-      sql: `CREATE TEMP TABLE ${target} ON COMMIT DROP AS
-SELECT s.account_id,
-       a.product,
-       s.bucket,
-       s.past_due_days,
-       s.delinquent_days,
-       s.arrears::float8 / NULLIF(s.outstanding, 0) AS arrears_share,
-       s.outstanding::float8 / NULLIF(a.principal, 0) AS balance_share,
-       ($1::date - a.opened_on) AS account_age_days,
-       ($1::date - s.last_paid_on) AS days_since_payment,
-       (s.next_due_date - $1::date) AS days_to_due,
-       COALESCE(pay.payments_90d, 0) AS payments_90d,
-       COALESCE(pay.payments_180d, 0) AS payments_180d,
-       COALESCE(pay.paid_180d, 0)::float8 / NULLIF(inst.due_180d, 0) AS paid_to_due_180d,
-       COALESCE(pay.partial_payments_180d, 0) AS partial_payments_180d,
-       COALESCE(tr.delinquency_entries_365d, 0) AS delinquency_entries_365d,
-       COALESCE(tr.worst_bucket_rank_365d, 0) AS worst_bucket_rank_365d,
-       COALESCE(ct.contacts_90d, 0) AS contacts_90d,
-       ct.reached_90d::float8 / NULLIF(ct.contacts_90d, 0) AS reach_rate_90d,
-       COALESCE(ct.inbound_90d, 0) AS inbound_90d,
-       COALESCE(ct.promises_90d, 0) AS promises_90d,
-       COALESCE(bp.broken_promises_90d, 0) AS broken_promises_90d,
-       ($1::date - ct.last_contact_day) AS days_since_contact
-FROM ${states} s
-JOIN accounts a ON a.id = s.account_id
-LEFT JOIN ${target}_inst inst ON inst.account_id = s.account_id
-LEFT JOIN ${target}_pay pay ON pay.account_id = s.account_id
-LEFT JOIN ${target}_tr tr ON tr.account_id = s.account_id
-LEFT JOIN ${target}_ct ct ON ct.customer_id = a.customer_id
-LEFT JOIN ${target}_bp bp ON bp.account_id = s.account_id`,
-      params: true,
+      sql: `CREATE TEMP TABLE ${target} ON COMMIT DROP AS${shape ? `\nSELECT ${shape.outer} FROM (` : ''}
+SELECT s.account_id${(shape?.state ?? []).map((c) => `, s.${c}`).join('')}${features
+        // a characteristic that is a state column is that column
+        .filter((f) => !shape?.state.includes(f.name))
+        .map((f) => `,\n       ${f.sql} AS ${f.name}`)
+        .join('')}
+FROM ${states} s${[
+        parts.has('accounts') ? '\nJOIN accounts a ON a.id = s.account_id' : '',
+        parts.has('inst')
+          ? `\nLEFT JOIN ${target}_inst inst ON inst.account_id = s.account_id`
+          : '',
+        parts.has('pay') ? `\nLEFT JOIN ${target}_pay pay ON pay.account_id = s.account_id` : '',
+        parts.has('tr') ? `\nLEFT JOIN ${target}_tr tr ON tr.account_id = s.account_id` : '',
+        parts.has('ct') ? `\nLEFT JOIN ${target}_ct ct ON ct.customer_id = a.customer_id` : '',
+        parts.has('bp') ? `\nLEFT JOIN ${target}_bp bp ON bp.account_id = s.account_id` : '',
+      ].join('')}${shape ? '\nOFFSET 0) f' : ''}`,
+      // $1 only where a characteristic reads the day
+      params: features.some((f) => f.sql.includes('$1')),
     },
-    { sql: `ANALYZE ${target}`, params: false },
   ];
 }
 
@@ -147,80 +330,83 @@ export async function computeBehaviourFeatures(
   policy: LedgerPolicy,
   target: string,
   asOf: string,
+  only?: readonly string[],
+  shape?: FeatureShape,
 ): Promise<void> {
-  for (const st of behaviourFeaturesStatements(states, policy, target))
+  for (const st of behaviourFeaturesStatements(states, policy, target, only, shape))
     if (st.params) await tx.query(st.sql, [asOf]);
     else await tx.exec(st.sql);
 }
 
-/** The behaviour characteristics, in the order of the query, with what they mean. */
-export const BEHAVIOUR_FEATURES: readonly {
-  name: string;
-  kind: 'numeric' | 'categorical';
-  meaning: string;
-}[] = [
-  { name: 'product', kind: 'categorical', meaning: 'loan, card, bnpl or invoice' },
-  { name: 'bucket', kind: 'categorical', meaning: 'the delinquency bucket' },
-  { name: 'past_due_days', kind: 'numeric', meaning: 'days since the oldest unpaid due date' },
-  { name: 'delinquent_days', kind: 'numeric', meaning: 'days delinquent (after grace)' },
-  { name: 'arrears_share', kind: 'numeric', meaning: 'arrears / outstanding' },
-  {
-    name: 'balance_share',
-    kind: 'numeric',
-    meaning: 'outstanding / original principal (utilisation)',
-  },
-  { name: 'account_age_days', kind: 'numeric', meaning: 'days since the account was opened' },
-  {
-    name: 'days_since_payment',
-    kind: 'numeric',
-    meaning: 'days since the last payment (missing: never paid)',
-  },
-  { name: 'days_to_due', kind: 'numeric', meaning: 'days to the next due date (missing: none)' },
-  { name: 'payments_90d', kind: 'numeric', meaning: 'payments in the last 90 days' },
-  { name: 'payments_180d', kind: 'numeric', meaning: 'payments in the last 180 days' },
-  {
-    name: 'paid_to_due_180d',
-    kind: 'numeric',
-    meaning: 'paid / fallen due in the last 180 days (missing: nothing fell due)',
-  },
-  {
-    name: 'partial_payments_180d',
-    kind: 'numeric',
-    meaning: 'payments below 90 % of the average instalment, last 180 days',
-  },
-  {
-    name: 'delinquency_entries_365d',
-    kind: 'numeric',
-    meaning: 'times the account fell behind in the last 365 days',
-  },
-  {
-    name: 'worst_bucket_rank_365d',
-    kind: 'numeric',
-    meaning: 'the worst bucket reached in the last 365 days (0 = current)',
-  },
-  {
-    name: 'contacts_90d',
-    kind: 'numeric',
-    meaning: 'outbound contacts with the customer, last 90 days',
-  },
-  {
-    name: 'reach_rate_90d',
-    kind: 'numeric',
-    meaning: 'share of those contacts that reached the customer (missing: none)',
-  },
-  { name: 'inbound_90d', kind: 'numeric', meaning: 'contacts the customer made, last 90 days' },
-  { name: 'promises_90d', kind: 'numeric', meaning: 'promises to pay made, last 90 days' },
-  {
-    name: 'broken_promises_90d',
-    kind: 'numeric',
-    meaning: 'promises with no payment within 7 days, last 90 days',
-  },
-  {
-    name: 'days_since_contact',
-    kind: 'numeric',
-    meaning: 'days since the last contact (missing: none in 90 days)',
-  },
-];
+/** The bin index of one characteristic as a CASE over its column `col` (as the domain's lookup). */
+function binCaseSql(c: ScorecardModel['characteristics'][number], col: string): string {
+  const missing = c.bins.findIndex((b) => b.missing);
+  const missingIndex = missing >= 0 ? missing : c.fallback;
+  if (c.kind === 'numeric') {
+    // the bins by their lower bounds, highest first: the first lower bound at or below wins
+    const ranges = c.bins
+      .map((b, index) => ({ b, index }))
+      .filter((x) => !x.b.missing)
+      .sort((x, y) => (y.b.lower ?? -Infinity) - (x.b.lower ?? -Infinity));
+    const whens = ranges.map((x) =>
+      x.b.lower === null || x.b.lower === undefined
+        ? `WHEN true THEN ${x.index}`
+        : `WHEN ${col} >= ${num(x.b.lower)} THEN ${x.index}`,
+    );
+    return `CASE WHEN ${col} IS NULL THEN ${missingIndex} ${whens.join(' ')} ELSE ${c.fallback} END`;
+  }
+  const other = c.bins.findIndex((b) => b.other);
+  const whens = c.bins
+    .map((b, index) => ({ b, index }))
+    .filter((x) => x.b.categories && x.b.categories.length > 0)
+    .map(
+      (x) =>
+        `WHEN btrim(${col}::text) IN (${x.b.categories!.map(literal).join(', ')}) THEN ${x.index}`,
+    );
+  return `CASE WHEN ${col} IS NULL OR lower(btrim(${col}::text)) IN (${MISSING_TOKENS.map(literal).join(', ')}) THEN ${missingIndex} ${whens.join(' ')} ELSE ${other >= 0 ? other : c.fallback} END`;
+}
+
+/**
+ * The place value of each characteristic's bin in a bin code: the bins of a row as one
+ * number (sum of bin × stride), or null when there would be more codes than `limit` (by
+ * default, the integers a double holds exactly).
+ */
+export function binCodeStrides(
+  model: ScorecardModel,
+  limit = Number.MAX_SAFE_INTEGER,
+): number[] | null {
+  const strides: number[] = [];
+  let stride = 1;
+  for (const c of model.characteristics) {
+    strides.push(stride);
+    stride *= c.bins.length;
+    if (stride > limit) return null;
+  }
+  return strides;
+}
+
+/** The bins of a code, one per characteristic (inverse of the code's sum). */
+export function binsOfCode(
+  model: ScorecardModel,
+  strides: readonly number[],
+  code: number,
+): number[] {
+  return model.characteristics.map((c, k) => Math.floor(code / strides[k]!) % c.bins.length);
+}
+
+/**
+ * A row's bin code (see binCodeStrides) as an expression over the characteristics' columns
+ * (alias `alias`). The scoring of a code is then the domain's, once per distinct code.
+ */
+export function binCodeExpr(model: ScorecardModel, alias: string): string {
+  const strides = binCodeStrides(model);
+  if (!strides) throw new RangeError('too many bins for one code');
+  return model.characteristics.length
+    ? model.characteristics
+        .map((c, k) => `(${binCaseSql(c, `${alias}.${ident(c.name)}`)})::bigint * ${strides[k]}`)
+        .join(' + ')
+    : '0::bigint';
+}
 
 /**
  * One SELECT that scores every row of `features` (a table with the model's characteristics as
@@ -230,33 +416,7 @@ export const BEHAVIOUR_FEATURES: readonly {
  */
 export function scorecardSql(model: ScorecardModel, features: string, reasons = 3): string {
   const parts = model.characteristics.map((c, k) => {
-    const col = `f.${ident(c.name)}`;
-    const missing = c.bins.findIndex((b) => b.missing);
-    const missingIndex = missing >= 0 ? missing : c.fallback;
-    let binCase: string;
-    if (c.kind === 'numeric') {
-      // the bins by their lower bounds, highest first: the first lower bound at or below wins
-      const ranges = c.bins
-        .map((b, index) => ({ b, index }))
-        .filter((x) => !x.b.missing)
-        .sort((x, y) => (y.b.lower ?? -Infinity) - (x.b.lower ?? -Infinity));
-      const whens = ranges.map((x) =>
-        x.b.lower === null || x.b.lower === undefined
-          ? `WHEN true THEN ${x.index}`
-          : `WHEN ${col} >= ${num(x.b.lower)} THEN ${x.index}`,
-      );
-      binCase = `CASE WHEN ${col} IS NULL THEN ${missingIndex} ${whens.join(' ')} ELSE ${c.fallback} END`;
-    } else {
-      const other = c.bins.findIndex((b) => b.other);
-      const whens = c.bins
-        .map((b, index) => ({ b, index }))
-        .filter((x) => x.b.categories && x.b.categories.length > 0)
-        .map(
-          (x) =>
-            `WHEN btrim(${col}::text) IN (${x.b.categories!.map(literal).join(', ')}) THEN ${x.index}`,
-        );
-      binCase = `CASE WHEN ${col} IS NULL OR lower(btrim(${col}::text)) IN (${MISSING_TOKENS.map(literal).join(', ')}) THEN ${missingIndex} ${whens.join(' ')} ELSE ${other >= 0 ? other : c.fallback} END`;
-    }
+    const binCase = binCaseSql(c, `f.${ident(c.name)}`);
     const points = `(ARRAY[${c.bins.map((b) => String(b.points)).join(', ')}]::int[])[b${k} + 1]`;
     const woe = `(ARRAY[${c.bins.map((b) => num(b.woe)).join(', ')}]::float8[])[b${k} + 1]`;
     const maxPoints = Math.max(...c.bins.map((b) => b.points));
@@ -327,10 +487,10 @@ FROM (${ranked}) y`;
 function ruleSql(r: TierRule, purposeCol: string, probCol: string): string {
   const cond: string[] = [];
   if (r.purpose !== undefined) cond.push(`${purposeCol} = ${literal(r.purpose)}`);
-  if (r.bucket) cond.push(`s.bucket IN (${r.bucket.map(literal).join(', ')})`);
-  if (r.onHold !== undefined) cond.push(r.onHold ? 's.on_hold' : 'NOT s.on_hold');
+  if (r.bucket) cond.push(`q.bucket IN (${r.bucket.map(literal).join(', ')})`);
+  if (r.onHold !== undefined) cond.push(r.onHold ? 'q.on_hold' : 'NOT q.on_hold');
   if (r.pastDueDaysAtLeast !== undefined)
-    cond.push(`s.past_due_days >= ${Math.floor(r.pastDueDaysAtLeast)}`);
+    cond.push(`q.past_due_days >= ${Math.floor(r.pastDueDaysAtLeast)}`);
   if (r.scored !== undefined) cond.push(r.scored ? `${probCol} IS NOT NULL` : `${probCol} IS NULL`);
   if (r.probabilityBelow !== undefined) cond.push(`${probCol} < ${num(r.probabilityBelow)}`);
   if (r.probabilityAtLeast !== undefined) cond.push(`${probCol} >= ${num(r.probabilityAtLeast)}`);
@@ -338,17 +498,43 @@ function ruleSql(r: TierRule, purposeCol: string, probCol: string): string {
 }
 
 /**
- * The tier of every account of `states`, from its state and the score (in account_scores,
- * for $1) of the purpose that applies to it: columns account_id, purpose, probability, tier,
- * rule (the index of the rule that matched), as the domain's classify.
+ * Where an account's probability of a purpose is found: `relation`, joined on its column
+ * `key` to the base table's column `on` (the scores by account, or the scores of bin codes
+ * by the account's code).
  */
-export function classificationSql(c: Classification, states: string): string {
+export interface ScoreSource {
+  relation: string;
+  key: string;
+  on: string;
+}
+
+/**
+ * The tier of every account of `base` (a table with account_id, bucket, on_hold and
+ * past_due_days: the day's states, or the scoring table that carries them), from its state
+ * and the day's score of the purpose that applies to it (`scores`; a purpose without one
+ * has no score): columns account_id, purpose, probability, tier, rule (the index of the rule
+ * that matched), as the domain's classify.
+ */
+export function classificationSql(
+  c: Classification,
+  base: string,
+  scores: ReadonlyMap<string, ScoreSource>,
+): string {
   const purpose = `CASE WHEN s.past_due_days > 0 THEN ${literal(c.purposes.pastDue)} ELSE ${literal(c.purposes.current)} END`;
-  const tier = `CASE ${c.rules.map((r) => `WHEN ${ruleSql(r, 'q.purpose', 'sc.probability')} THEN ${literal(r.tier)}`).join(' ')} END`;
-  const rule = `CASE ${c.rules.map((r, i) => `WHEN ${ruleSql(r, 'q.purpose', 'sc.probability')} THEN ${i}`).join(' ')} END`;
+  const pastDue = scores.get(c.purposes.pastDue);
+  const current = scores.get(c.purposes.current);
+  // one join when both name the same purpose
+  const cu = c.purposes.current === c.purposes.pastDue ? 'pd' : 'cu';
+  const probability = `CASE WHEN s.past_due_days > 0 THEN ${pastDue ? 'pd.probability' : 'NULL::float8'} ELSE ${current ? `${cu}.probability` : 'NULL::float8'} END`;
+  const join = (x: ScoreSource, alias: string) =>
+    `\n  LEFT JOIN ${x.relation} ${alias} ON ${alias}.${x.key} = s.${x.on}`;
+  const tier = `CASE ${c.rules.map((r) => `WHEN ${ruleSql(r, 'q.purpose', 'q.probability')} THEN ${literal(r.tier)}`).join(' ')} END`;
+  const rule = `CASE ${c.rules.map((r, i) => `WHEN ${ruleSql(r, 'q.purpose', 'q.probability')} THEN ${i}`).join(' ')} END`;
   return `
-SELECT s.account_id, q.purpose, sc.probability, ${tier} AS tier, ${rule} AS rule
-FROM ${states} s
-CROSS JOIN LATERAL (SELECT ${purpose} AS purpose) q
-LEFT JOIN account_scores sc ON sc.account_id = s.account_id AND sc.purpose = q.purpose`;
+SELECT q.account_id, q.purpose, q.probability, ${tier} AS tier, ${rule} AS rule
+FROM (
+  SELECT s.account_id, s.bucket, s.on_hold, s.past_due_days, ${purpose} AS purpose, ${probability} AS probability
+  FROM ${base} s${pastDue ? join(pastDue, 'pd') : ''}${current && cu === 'cu' ? join(current, 'cu') : ''}
+  OFFSET 0
+) q`;
 }

@@ -24,11 +24,16 @@ import {
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
 import {
+  binCodeExpr,
+  binCodeStrides,
+  binsOfCode,
   computeBehaviourFeatures,
   BEHAVIOUR_FEATURES,
   classificationSql,
   scorecardSql,
+  type ScoreSource,
 } from './score-sql.ts';
+import { compileScorer, scoreBins } from '../../domain/scoring/scorecard.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
 import type {
   AccountScores,
@@ -71,11 +76,129 @@ async function setting<T>(tx: SqlConnection, key: string): Promise<T | undefined
   return r.rows[0]?.value;
 }
 
-/** The bin of the training distribution a score falls in: how many breaks lie below it. */
-const binOfPoints = (breaks: number[]) =>
+/**
+ * The bin of the training distribution a score falls in: how many breaks lie strictly below
+ * it (as the domain's histogram), as the breaks minus those at or above it, which
+ * width_bucket counts on the negated breaks in ascending order.
+ */
+const binOfPoints = (breaks: readonly number[]) =>
   breaks.length === 0
     ? '0'
-    : `(SELECT count(*) FROM unnest(ARRAY[${breaks.map((b) => `${b}::float8`).join(', ')}]) b WHERE b < sc.points)`;
+    : `(${breaks.length} - width_bucket(-sc.points::float8, ARRAY[${breaks
+        .map((b) => -b)
+        .sort((x, y) => x - y)
+        .map((b) => `${b.toPrecision(17)}::float8`)
+        .join(', ')}]))`;
+
+/** A text[] value for COPY (every element quoted). */
+const textArray = (xs: readonly string[]) =>
+  `{${xs.map((x) => `"${x.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+
+/** The day's state columns the scoring table carries (tiers and monitoring read them). */
+const STATE_COLUMNS = ['bucket', 'on_hold', 'past_due_days', 'outstanding'] as const;
+
+/** One purpose's scores of the day, as the rest of the day's scoring reads them. */
+interface DayScores {
+  /** account_id, points, probability, band, reasons and the state columns (alias-free). */
+  relation: string;
+  /** Where the tiers find an account's probability. */
+  probability: ScoreSource;
+  accounts: number;
+  tables: string[];
+}
+
+/**
+ * Scores every row of the scoring table with `model`. With a bin code (column `code`), the
+ * database has given every row its bins, packed into one number; the domain's scorer scores
+ * each distinct code once, into a small table the rows join. A model with too many bin
+ * combinations for one code is scored by the scorecard compiled to SQL, row by row, from the
+ * characteristics kept in the table.
+ */
+async function scoreModel(
+  tx: SqlConnection,
+  model: ScorecardModel,
+  table: string,
+  code: string | null,
+  prefix: string,
+): Promise<DayScores> {
+  const state = STATE_COLUMNS.map((c) => `b.${c}`).join(', ');
+  const strides = binCodeStrides(model);
+  if (!code || !strides) {
+    await tx.exec(`CREATE TEMP TABLE ${prefix} ON COMMIT DROP AS ${scorecardSql(model, table)}`);
+    const n = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${prefix}`);
+    return {
+      relation: `(SELECT n.*, ${state} FROM ${prefix} n JOIN ${table} b ON b.account_id = n.account_id)`,
+      probability: { relation: prefix, key: 'account_id', on: 'account_id' },
+      accounts: n.rows[0]?.n ?? 0,
+      tables: [prefix],
+    };
+  }
+  const codes = await tx.query<{ code: string; n: number }>(
+    `SELECT ${code}::text AS code, count(*)::int AS n FROM ${table} GROUP BY ${code}`,
+  );
+  const scorer = compileScorer(model);
+  await tx.exec(
+    `CREATE TEMP TABLE ${prefix} (code bigint PRIMARY KEY, points integer NOT NULL,
+       probability float8 NOT NULL, band text NOT NULL, reasons text[] NOT NULL) ON COMMIT DROP`,
+  );
+  await tx.copyFrom(
+    prefix,
+    ['code', 'points', 'probability', 'band', 'reasons'],
+    codes.rows.map((r) => {
+      const x = scoreBins(scorer, binsOfCode(model, strides, Number(r.code)), 3);
+      return [
+        r.code,
+        x.score,
+        x.probability,
+        x.band,
+        textArray(x.reasons.map((y) => y.characteristic)),
+      ];
+    }),
+  );
+  await tx.exec(`ANALYZE ${prefix}`);
+  return {
+    relation: `(SELECT b.account_id, ${state}, l.points, l.probability, l.band, l.reasons
+              FROM ${table} b JOIN ${prefix} l ON l.code = b.${code})`,
+    probability: { relation: prefix, key: 'code', on: code },
+    accounts: codes.rows.reduce((t, r) => t + r.n, 0),
+    tables: [prefix],
+  };
+}
+
+/**
+ * The scoring table of the day: one row per account of `states` with the state columns, a
+ * bin code per model that has one (`code_<i>`), and the characteristics themselves only
+ * where a model without a code needs them. Only the characteristics the models use are
+ * computed.
+ */
+async function scoringTable(
+  tx: SqlConnection,
+  states: string,
+  policy: LedgerPolicy,
+  asOf: LocalDate,
+  models: readonly ActiveModel[],
+  table: string,
+  codeLimit?: number,
+): Promise<(string | null)[]> {
+  const used = [...new Set(models.flatMap((m) => m.model.characteristics.map((c) => c.name)))];
+  const codes = models.map((m, i) => (binCodeStrides(m.model, codeLimit) ? `code_${i}` : null));
+  const raw = new Set(
+    models.flatMap((m, i) => (codes[i] ? [] : m.model.characteristics.map((c) => c.name))),
+  );
+  const outer = [
+    'f.account_id',
+    ...STATE_COLUMNS.map((c) => `f.${c}`),
+    ...[...raw]
+      .filter((c) => !(STATE_COLUMNS as readonly string[]).includes(c))
+      .map((c) => `f.${c}`),
+    ...models.flatMap((m, i) => (codes[i] ? [`${binCodeExpr(m.model, 'f')} AS ${codes[i]}`] : [])),
+  ].join(',\n       ');
+  await computeBehaviourFeatures(tx, states, policy, table, asOf, used, {
+    state: STATE_COLUMNS,
+    outer,
+  });
+  return codes;
+}
 
 /**
  * Scores every account of `states` (the day's states) with each purpose's active model,
@@ -89,20 +212,29 @@ export async function scoreDay(
   states: string,
   policy: LedgerPolicy,
   classification: Classification,
+  /** At most this many bin codes per model, or it is scored row by row (for tests). */
+  codeLimit?: number,
 ): Promise<ScoreDayStats> {
   const t0 = performance.now();
   const models = await activeModels(tx);
   const limits = parseMonitoringLimits(await setting(tx, LIMITS_KEY));
   const stats: ScoreDayStats = { purposes: [], tiers: 0, scoreMs: 0 };
-  // a purpose without an active model has no scores
-  await tx.query('DELETE FROM account_scores WHERE NOT (purpose = ANY($1::text[]))', [
-    models.map((m) => m.purpose),
-  ]);
-  if (models.length > 0) {
-    await computeBehaviourFeatures(tx, states, policy, 'score_features', asOf);
-  }
+  // a purpose without an active model has no scores (the purposes scored: a skip scan of
+  // the purpose index, one probe per purpose, rather than a scan of every score)
+  const present = await tx.query<{ purpose: string }>(
+    `WITH RECURSIVE p AS (
+       SELECT min(purpose) AS purpose FROM account_scores
+       UNION ALL
+       SELECT (SELECT min(purpose) FROM account_scores WHERE purpose > p.purpose) FROM p
+       WHERE p.purpose IS NOT NULL)
+     SELECT purpose FROM p WHERE purpose IS NOT NULL`,
+  );
+  const stale = present.rows
+    .map((r) => r.purpose)
+    .filter((x) => !models.some((m) => m.purpose === x));
+  if (stale.length > 0)
+    await tx.query('DELETE FROM account_scores WHERE purpose = ANY($1::text[])', [stale]);
   for (const m of models) {
-    const tm = performance.now();
     const missing = m.model.characteristics
       .map((c) => c.name)
       .filter((c) => !BEHAVIOUR_FEATURES.some((f) => f.name === c));
@@ -110,31 +242,35 @@ export async function scoreDay(
       throw new Error(
         `the active ${m.purpose} model v${m.version} uses characteristics the portfolio does not have: ${missing.join(', ')}`,
       );
-    await tx.exec(
-      `CREATE TEMP TABLE score_new ON COMMIT DROP AS ${scorecardSql(m.model, 'score_features')}`,
-    );
-    // only what changed is written: an update of the changed rows, an insert of the new ones
-    // (cheaper on a million rows than an upsert that looks at every one)
-    await tx.exec('ANALYZE score_new');
-    const updated = await tx.query(
-      `UPDATE account_scores a SET model_id = $2, changed_on = $3::date, points = n.points,
-         probability = n.probability, band = n.band, reasons = n.reasons
-       FROM score_new n
-       WHERE a.account_id = n.account_id AND a.purpose = $1
-         AND (a.model_id, a.points, a.probability, a.band, a.reasons)
-           IS DISTINCT FROM ($2::bigint, n.points, n.probability, n.band, n.reasons)`,
+  }
+  // the scoring table (or, with no model, the states: every account still gets a tier)
+  const table = models.length > 0 ? 'score_features' : states;
+  const codes =
+    models.length > 0 ? await scoringTable(tx, states, policy, asOf, models, table, codeLimit) : [];
+  // each purpose's scores of the day, kept until the tiers are set
+  const sources = new Map<string, ScoreSource>();
+  const scratch: string[] = models.length > 0 ? [table] : [];
+  for (const [i, m] of models.entries()) {
+    const tm = performance.now();
+    const scored = await scoreModel(tx, m.model, table, codes[i] ?? null, `score_new_${i}`);
+    sources.set(m.purpose, scored.probability);
+    scratch.push(...scored.tables);
+    // only what changed is written: one join of the day's scores with the stored ones, which
+    // updates the changed rows and inserts the new ones (a merge: an upsert would look up
+    // every row in the index, an update and an insert would join twice)
+    const changed = await tx.query(
+      `MERGE INTO account_scores a
+       USING ${scored.relation} n ON a.account_id = n.account_id AND a.purpose = $1
+       WHEN MATCHED AND (a.model_id, a.points, a.probability, a.band, a.reasons)
+           IS DISTINCT FROM ($2::bigint, n.points, n.probability, n.band, n.reasons) THEN
+         UPDATE SET model_id = $2, changed_on = $3::date, points = n.points,
+           probability = n.probability, band = n.band, reasons = n.reasons
+       WHEN NOT MATCHED THEN
+         INSERT (account_id, purpose, model_id, changed_on, points, probability, band, reasons)
+         VALUES (n.account_id, $1, $2, $3::date, n.points, n.probability, n.band, n.reasons)`,
       [m.purpose, m.id, asOf],
     );
-    const inserted = await tx.query(
-      `INSERT INTO account_scores (account_id, purpose, model_id, changed_on, points, probability, band, reasons)
-       SELECT n.account_id, $1, $2, $3::date, n.points, n.probability, n.band, n.reasons FROM score_new n
-       WHERE NOT EXISTS (SELECT 1 FROM account_scores a WHERE a.account_id = n.account_id AND a.purpose = $1)`,
-      [m.purpose, m.id, asOf],
-    );
-    const changed = { rowCount: updated.rowCount + inserted.rowCount };
-    const accounts = Number(
-      (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM score_new')).rows[0]?.n ?? 0,
-    );
+    const accounts = scored.accounts;
     await tx.query(
       `INSERT INTO score_runs (purpose, as_of, model_id, accounts, changed, duration_ms)
        VALUES ($1, $2::date, $3, $4, $5, $6)
@@ -142,8 +278,7 @@ export async function scoreDay(
          accounts = EXCLUDED.accounts, changed = EXCLUDED.changed, duration_ms = EXCLUDED.duration_ms`,
       [m.purpose, asOf, m.id, accounts, changed.rowCount, Math.round(performance.now() - tm)],
     );
-    const monitored = await monitor(tx, asOf, states, m, limits);
-    await tx.exec('DROP TABLE score_new');
+    const monitored = await monitor(tx, asOf, states, scored.relation, m, limits);
     stats.purposes.push({
       purpose: m.purpose,
       version: m.version,
@@ -153,24 +288,18 @@ export async function scoreDay(
       alerts: monitored.alerts.length,
     });
   }
-  await tx.query(
-    `CREATE TEMP TABLE tier_new ON COMMIT DROP AS ${classificationSql(classification, states)}`,
-  );
-  await tx.exec('ANALYZE tier_new');
-  const tiersUpdated = await tx.query(
-    `UPDATE account_tiers a SET changed_on = $1::date, purpose = n.purpose, tier = n.tier, rule = n.rule
-     FROM tier_new n
-     WHERE a.account_id = n.account_id AND (a.purpose, a.tier, a.rule) IS DISTINCT FROM (n.purpose, n.tier, n.rule)`,
+  // the tiers, written as the scores are: only the changed and the new
+  const tiers = await tx.query(
+    `MERGE INTO account_tiers a
+     USING (${classificationSql(classification, table, sources)}) n ON a.account_id = n.account_id
+     WHEN MATCHED AND (a.purpose, a.tier, a.rule) IS DISTINCT FROM (n.purpose, n.tier, n.rule) THEN
+       UPDATE SET changed_on = $1::date, purpose = n.purpose, tier = n.tier, rule = n.rule
+     WHEN NOT MATCHED THEN
+       INSERT (account_id, changed_on, purpose, tier, rule)
+       VALUES (n.account_id, $1::date, n.purpose, n.tier, n.rule)`,
     [asOf],
   );
-  const tiersInserted = await tx.query(
-    `INSERT INTO account_tiers (account_id, changed_on, purpose, tier, rule)
-     SELECT n.account_id, $1::date, n.purpose, n.tier, n.rule FROM tier_new n
-     WHERE NOT EXISTS (SELECT 1 FROM account_tiers a WHERE a.account_id = n.account_id)`,
-    [asOf],
-  );
-  await tx.exec('DROP TABLE tier_new');
-  const tiers = { rowCount: tiersUpdated.rowCount + tiersInserted.rowCount };
+  if (scratch.length > 0) await tx.exec(`DROP TABLE ${scratch.join(', ')}`);
   stats.tiers = tiers.rowCount;
   stats.scoreMs = Math.round(performance.now() - t0);
   return stats;
@@ -181,6 +310,7 @@ async function monitor(
   tx: SqlConnection,
   asOf: LocalDate,
   states: string,
+  scores: string,
   m: ActiveModel,
   limits: MonitoringLimits,
 ): Promise<{ psi: number; alerts: Alert[] }> {
@@ -189,36 +319,43 @@ async function monitor(
   const population = !known
     ? 'true'
     : known.population === 'current'
-      ? 's.past_due_days = 0 AND s.outstanding > 0'
-      : 's.past_due_days > 0';
+      ? 'sc.past_due_days = 0 AND sc.outstanding > 0'
+      : 'sc.past_due_days > 0';
   // today's distribution over the training deciles, and the bands
   const { breaks, counts: trainingCounts } = m.model.scoreDistribution;
-  // today's scores of the purpose (score_new), of its population
-  const dist = await tx.query<{ bin: number; n: number }>(
-    `SELECT ${binOfPoints(breaks)}::int AS bin, count(*)::int AS n
-     FROM score_new sc JOIN ${states} s ON s.account_id = sc.account_id
-     WHERE ${population} GROUP BY 1`,
+  // today's scores of the purpose (`scores`), of its population
+  const counts = await tx.query<{ bin: number; band: string; n: number; sum_probability: number }>(
+    `SELECT ${binOfPoints(breaks)}::int AS bin, sc.band, count(*)::int AS n,
+            sum(sc.probability) AS sum_probability
+     FROM ${scores} sc WHERE ${population} GROUP BY 1, 2`,
   );
   const today = new Array<number>(trainingCounts.length).fill(0);
-  for (const r of dist.rows) today[r.bin] = r.n;
+  const byBand = new Map<string, { accounts: number; sum: number }>();
+  for (const r of counts.rows) {
+    today[r.bin] = (today[r.bin] ?? 0) + r.n;
+    const b = byBand.get(r.band) ?? { accounts: 0, sum: 0 };
+    b.accounts += r.n;
+    b.sum += Number(r.sum_probability);
+    byBand.set(r.band, b);
+  }
   const psi = stability(trainingCounts, today);
-  const bands = await tx.query<{ band: string; accounts: number; mean_probability: number }>(
-    `SELECT sc.band, count(*)::int AS accounts, avg(sc.probability) AS mean_probability
-     FROM score_new sc JOIN ${states} s ON s.account_id = sc.account_id
-     WHERE ${population} GROUP BY sc.band`,
-  );
   let calibration: (BandCalibration & { snapshot: LocalDate })[] | null = null;
   if (known) {
-    // follow the open snapshots with today's states
+    // follow the open snapshots with today's states, only in what the purpose's event needs:
+    // the worst days past due (early warning; only an account past due today can raise it),
+    // or whether the account cured or paid (collection; only one not yet cured can change)
+    const open = `r.purpose = $1 AND r.followed_to < $2::date AND $2::date <= r.as_of + r.horizon_days
+         AND sn.purpose = r.purpose AND sn.as_of = r.as_of AND s.account_id = sn.account_id`;
     await tx.query(
-      `UPDATE score_snapshots sn SET
-         worst_past_due_days = greatest(sn.worst_past_due_days, s.past_due_days),
-         cured_or_paid = sn.cured_or_paid OR s.past_due_days = 0 OR COALESCE(s.last_paid_on > sn.as_of, false)
-       FROM score_snapshot_runs r, ${states} s
-       WHERE r.purpose = $1 AND r.followed_to < $2::date AND $2::date <= r.as_of + r.horizon_days
-         AND sn.purpose = r.purpose AND sn.as_of = r.as_of AND s.account_id = sn.account_id
-         AND (s.past_due_days > sn.worst_past_due_days
-              OR (NOT sn.cured_or_paid AND (s.past_due_days = 0 OR COALESCE(s.last_paid_on > sn.as_of, false))))`,
+      m.purpose === 'early_warning'
+        ? `UPDATE score_snapshots sn SET worst_past_due_days = s.past_due_days
+           FROM score_snapshot_runs r,
+                (SELECT account_id, past_due_days FROM ${states} WHERE past_due_days > 0) s
+           WHERE ${open} AND s.past_due_days > sn.worst_past_due_days`
+        : `UPDATE score_snapshots sn SET cured_or_paid = true
+           FROM score_snapshot_runs r, ${states} s
+           WHERE ${open} AND NOT sn.cured_or_paid
+             AND (s.past_due_days = 0 OR COALESCE(s.last_paid_on > sn.as_of, false))`,
       [m.purpose, asOf],
     );
     await tx.query(
@@ -242,9 +379,8 @@ async function monitor(
       const ins = await tx.query(
         `INSERT INTO score_snapshots (purpose, as_of, account_id, model_id, band, probability, past_due_days,
            worst_past_due_days, cured_or_paid)
-         SELECT $1, $2::date, sc.account_id, $3, sc.band, sc.probability, s.past_due_days, 0, false
-         FROM account_scores sc JOIN ${states} s ON s.account_id = sc.account_id
-         WHERE sc.purpose = $1 AND ${population}`,
+         SELECT $1, $2::date, sc.account_id, $3, sc.band, sc.probability, sc.past_due_days, 0, false
+         FROM ${scores} sc WHERE ${population}`,
         [m.purpose, asOf, m.id],
       );
       await tx.query(
@@ -297,11 +433,11 @@ async function monitor(
       psi,
       JSON.stringify(
         m.model.bands.map((b) => {
-          const r = bands.rows.find((x) => x.band === b.name);
+          const r = byBand.get(b.name);
           return {
             band: b.name,
             accounts: r?.accounts ?? 0,
-            meanProbability: r ? Number(r.mean_probability) : null,
+            meanProbability: r ? r.sum / r.accounts : null,
           };
         }),
       ),
@@ -379,6 +515,7 @@ export class SqlScoringStore implements ScoringStore {
           : 'past_due_days > 0';
       await tx.exec(`DELETE FROM ts_states WHERE NOT (${population})`);
       await computeBehaviourFeatures(tx, 'ts_states', policy, 'ts_features', asOf);
+      await tx.exec('ANALYZE ts_features');
       await tx.exec(
         'CREATE TEMP TABLE ts_outcome ON COMMIT DROP AS SELECT account_id, 0 AS worst, false AS cured_or_paid FROM ts_states',
       );

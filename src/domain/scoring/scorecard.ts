@@ -548,15 +548,23 @@ export function bandOf(bands: readonly Band[], score: number): string {
   return bands[bands.length - 1]?.name ?? '';
 }
 
-/** Scores one row, given a way to read its cells by column. */
-export function scoreRow(scorer: Scorer, get: (column: string) => unknown, reasons = 3): RowScore {
+/** The bin of each characteristic (in the model's order) for one row. */
+export function binsOf(scorer: Scorer, get: (column: string) => unknown): number[] {
+  return scorer.compiled.map((k) => lookup(k, get(k.c.name)));
+}
+
+/**
+ * Scores one row from its bins (one index per characteristic, in the model's order): what
+ * the points, probability, band and reasons of any row with these bins are.
+ */
+export function scoreBins(scorer: Scorer, bins: readonly number[], reasons = 3): RowScore {
   const m = scorer.model;
   let eta = m.intercept;
   let score = m.basePoints;
   const lost: Reason[] = [];
-  for (const k of scorer.compiled) {
-    const index = lookup(k, get(k.c.name));
-    const bin = k.c.bins[index]!;
+  scorer.compiled.forEach((k, i) => {
+    const bin = k.c.bins[bins[i]!];
+    if (!bin) throw new RangeError(`${k.c.name}: no bin ${bins[i]}`);
     eta += k.c.coefficient * bin.woe;
     score += bin.points;
     if (reasons > 0 && bin.points < k.maxPoints)
@@ -566,7 +574,7 @@ export function scoreRow(scorer: Scorer, get: (column: string) => unknown, reaso
         points: bin.points,
         lost: k.maxPoints - bin.points,
       });
-  }
+  });
   lost.sort((a, b) => b.lost - a.lost || cmp(a.characteristic, b.characteristic));
   return {
     score,
@@ -574,6 +582,11 @@ export function scoreRow(scorer: Scorer, get: (column: string) => unknown, reaso
     band: bandOf(m.bands, score),
     reasons: lost.slice(0, reasons),
   };
+}
+
+/** Scores one row, given a way to read its cells by column. */
+export function scoreRow(scorer: Scorer, get: (column: string) => unknown, reasons = 3): RowScore {
+  return scoreBins(scorer, binsOf(scorer, get), reasons);
 }
 
 /** Scores every row of a table (its derived features computed first). */
