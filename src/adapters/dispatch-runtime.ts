@@ -171,7 +171,11 @@ export async function simulateDispatchDay(
     sent += r.sent;
     blocked += r.blocked;
   }
-  const worked = await simulateDesk({ tasks: p.tasks, dispatch: p.dispatch }, day, desk);
+  const worked = await simulateDesk(
+    { tasks: p.tasks, dispatch: p.dispatch, promises: p.promises },
+    day,
+    desk,
+  );
   await expireTasks({ tasks: p.tasks, dispatch: p.dispatch }, end);
   // The day was worked here: the shard jobs its preparation queued have nothing left to do.
   await p.jobs.discardPending(DISPATCH_JOB, new Date());

@@ -29,6 +29,8 @@ import { SqlTaskStore } from './storage/task-store.ts';
 import { SqlComplianceStore } from './storage/compliance-store.ts';
 import { SqlChannelQueries } from './storage/channel-queries.ts';
 import { SqlScoringStore } from './storage/scoring-store.ts';
+import { SqlPromiseStore } from './storage/promise-store.ts';
+import type { PromiseStore } from '../app/promises/ports.ts';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { ModelStore } from '../app/scoring/ports.ts';
@@ -56,6 +58,7 @@ export interface Platform {
   channels: SqlChannelQueries;
   models: ModelStore;
   scoring: SqlScoringStore;
+  promises: PromiseStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -88,6 +91,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     channels: new SqlChannelQueries(db),
     models: new SqlModelStore(db),
     scoring,
+    promises: new SqlPromiseStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

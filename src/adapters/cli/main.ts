@@ -2,6 +2,7 @@
  * The `recoup` command. Exit codes: 0 success; 1 failure or rejected input; 2 done with
  * rejected rows (import --skip-bad); 3 bad configuration.
  */
+import { registerPromiseCommands } from './promise-commands.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -149,6 +150,7 @@ function program(): Command {
   registerExperimentCommands(cli, withPlatform);
   registerSimulateCommand(cli, withPlatform);
   registerScoreCommands(cli, withPlatform);
+  registerPromiseCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
 

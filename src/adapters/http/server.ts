@@ -14,6 +14,7 @@ import { dispatchRoutes } from './routes/dispatch.ts';
 import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
+import { promiseRoutes } from './routes/promises.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -49,6 +50,7 @@ export async function buildServer(
   await app.register(experimentRoutes(platform), { prefix: '/api' });
   await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
+  await app.register(promiseRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {

@@ -4,6 +4,7 @@ import type { AccountStateRow, StateExporter } from '../../app/export/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
+import { followPromises, rewindPromises } from './promise-follow.ts';
 import { rewindScores, scoreDay, type SqlScoringStore } from './scoring-store.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
 import type { DayPlanner } from '../../app/strategy/ports.ts';
@@ -92,6 +93,8 @@ export class SqlCycleStore implements CycleStore {
          WHERE (${STATE_COLUMNS.map((c) => `account_states.${c}`).join(', ')})
            IS DISTINCT FROM (${STATE_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})`,
       );
+      // promises kept or broken today change today's scores and plan
+      await followPromises(tx, asOf);
       const score = this.scoring
         ? await scoreDay(tx, asOf, 'cycle_new', policy, await this.scoring.classification(tx))
         : undefined;
@@ -148,6 +151,7 @@ export class SqlCycleStore implements CycleStore {
       await tx.query('DELETE FROM portfolio_snapshots WHERE as_of >= $1::date', [from]);
       await tx.query('DELETE FROM cycle_runs WHERE as_of >= $1::date', [from]);
       await rewindScores(tx, from);
+      await rewindPromises(tx, from);
       await restoreStrategyState(tx, from);
       await tx.query('DELETE FROM account_states');
       const prev = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))

@@ -8,6 +8,7 @@
 import type { DayPlanner, PlanningRow, RunningExperiment } from '../../app/strategy/ports.ts';
 import { currencyExponent } from '../../domain/money/currency.ts';
 import { diffDays, type LocalDate } from '../../domain/time/date.ts';
+import { promiseFacts } from './promise-follow.ts';
 import type { SqlConnection } from './sql-client.ts';
 import { activeStrategyId, versionInForce, versionRow } from './strategy-store.ts';
 
@@ -76,6 +77,9 @@ interface FactRow {
   points: number | null;
   band: string | null;
   reasons: string[] | null;
+  open_promise: boolean | null;
+  broken_today: boolean | null;
+  broken_90d: number | null;
 }
 
 function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
@@ -84,6 +88,8 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
     accountId: r.account_id,
     nextDueDate: r.next_due_date,
     paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
+    openPromise: r.open_promise === true,
+    promiseBrokenToday: r.broken_today === true,
     outstandingMinor: r.outstanding,
     arm: r.experiment_id === null ? null : { experimentId: r.experiment_id, arm: r.arm ?? '' },
     onHold: r.on_hold,
@@ -115,9 +121,9 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
         timezone: r.timezone,
         tags: [],
       },
-      // Promises arrive with the workspace; until then none exist.
       history: {
-        broken_promises: 0,
+        // promises partially kept or broken in the last 90 days
+        broken_promises: r.broken_90d ?? 0,
         days_since_payment: r.last_paid_on === null ? -1 : diffDays(day, r.last_paid_on),
         days_since_contact: r.days_since_contact === null ? -1 : Number(r.days_since_contact),
       },
@@ -178,6 +184,7 @@ export async function planDay(
     return { strategyVersionId: null, actions: 0, planMs: 0 };
   const running = experiments.map((e) => e.id);
 
+  await promiseFacts(tx, day, 'plan_promises');
   await tx.exec(`
     CREATE INDEX ON ${states} (account_id);
     ANALYZE ${states};
@@ -201,13 +208,15 @@ export async function planDay(
               n.last_paid_on, n.on_hold, sa.segment_id, sa.bucket AS assigned_bucket, sa.entered_on,
               ea.experiment_id, ea.arm,
               ($4::date - (lc.last_contact AT TIME ZONE c.timezone)::date) AS days_since_contact,
-              at.tier, at.purpose AS score_purpose, sc.probability, sc.points, sc.band, sc.reasons
+              at.tier, at.purpose AS score_purpose, sc.probability, sc.points, sc.band, sc.reasons,
+              pr.open_promise, pr.broken_today, pr.broken_90d
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
        LEFT JOIN strategy_assignments sa ON sa.account_id = n.account_id
        LEFT JOIN account_tiers at ON at.account_id = n.account_id
        LEFT JOIN account_scores sc ON sc.account_id = n.account_id AND sc.purpose = at.purpose
+       LEFT JOIN plan_promises pr ON pr.account_id = n.account_id
        LEFT JOIN LATERAL (
          SELECT x.experiment_id, x.arm FROM experiment_assignments x
          WHERE x.account_id = n.account_id AND x.experiment_id = ANY($3::text[])

@@ -7,7 +7,8 @@
  */
 import { instantAtLocal } from '../../domain/dispatch/lifecycle.ts';
 import { Random } from '../../domain/portfolio/random.ts';
-import type { LocalDate } from '../../domain/time/date.ts';
+import { addDays, type LocalDate } from '../../domain/time/date.ts';
+import { formatMinor } from '../../domain/money/currency.ts';
 import type { TaskRow } from './ports.ts';
 import { planFieldVisits, recordOutcome, startTask, type TaskDeps } from './tasks.ts';
 
@@ -76,10 +77,21 @@ export async function simulateDesk(
       refused++;
       continue;
     }
+    const outcome = draw(rng, CALL_OUTCOMES);
+    // a promise: the arrears (or what is owed) within the next 1 to 10 days
+    const acc =
+      outcome === 'promise_to_pay' && deps.promises
+        ? await deps.promises.account(t.accountExt)
+        : null;
+    const owed = acc ? acc.arrearsMinor || acc.outstandingMinor || 0 : 0;
+    const promise =
+      acc && owed > 0 && !acc.hasOpenPromise
+        ? { amount: formatMinor(owed, acc.currency), promisedFor: addDays(day, rng.int(1, 10)) }
+        : undefined;
     await recordOutcome(
       deps,
       t.id,
-      { outcome: draw(rng, CALL_OUTCOMES), by: collector },
+      { outcome, by: collector, ...(promise ? { promise } : {}) },
       new Date(at.getTime() + rng.int(1, 8) * 60_000),
     );
     made++;

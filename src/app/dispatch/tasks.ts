@@ -11,6 +11,8 @@ import type { LocalDate } from '../../domain/time/date.ts';
 import { AppError, invalid, notFound } from '../shared/errors.ts';
 import { decisionRecord } from './dispatcher.ts';
 import type { DispatchStore, TaskRow, TaskStore } from './ports.ts';
+import type { PromiseStore } from '../promises/ports.ts';
+import { makePromise } from '../promises/promises.ts';
 
 /** What a collector may record for a call; visits add `visited` and `not_home`. */
 export const CALL_OUTCOMES = [
@@ -29,6 +31,8 @@ export const CALL_OUTCOMES = [
 export interface TaskDeps {
   tasks: TaskStore;
   dispatch: DispatchStore;
+  /** Where a promise agreed on a call or visit is recorded. */
+  promises?: PromiseStore | undefined;
 }
 
 const HISTORY_MS = 9 * 86_400_000;
@@ -94,6 +98,8 @@ export interface OutcomeInput {
   outcome: string;
   notes?: string;
   by: string;
+  /** With `promise_to_pay`: what the customer promised (recorded before the outcome). */
+  promise?: { amount: string; promisedFor: string } | undefined;
   /** Where a field agent recorded it. */
   latitude?: number;
   longitude?: number;
@@ -126,6 +132,20 @@ export async function recordOutcome(
       ? 'conversation'
       : 'no_answer';
   const reached = CONNECTED.has(outcome);
+  if (input.promise !== undefined) {
+    if (input.outcome !== 'promise_to_pay')
+      throw invalid('a promise comes with the outcome promise_to_pay', [
+        { at: 'promise', reason: `the outcome is ${input.outcome}` },
+      ]);
+    if (!deps.promises) throw new AppError('INVALID_STATE', 'promises are not available here');
+    await makePromise({ promises: deps.promises, clock: { now: () => now } }, task.accountExt, {
+      ...input.promise,
+      channel: task.kind === 'call' ? 'phone' : 'field_visit',
+      by: input.by,
+      ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      requestKey: `task:${taskId}`,
+    });
+  }
   await deps.dispatch.apply({
     transitions: [
       {

@@ -79,6 +79,10 @@ export interface PlanningRow {
   previous: Assignment | null;
   paidUp: boolean;
   onHold: boolean;
+  /** An open promise to pay: the treatment path waits. */
+  openPromise: boolean;
+  /** A promise was decided as not kept today: the account re-enters its path. */
+  promiseBrokenToday: boolean;
   /** Outstanding in minor units, recorded when the account joins an experiment. */
   outstandingMinor: number;
   /** The account's arm in a running experiment, once assigned. */

@@ -192,8 +192,8 @@ export function createDayPlanner(): DayPlanner {
         exits: {
           paidUp: row.paidUp,
           onHold: row.onHold,
-          openPromise: false,
-          promiseBrokenToday: false,
+          openPromise: row.openPromise,
+          promiseBrokenToday: row.promiseBrokenToday,
         },
       });
       return { accountId: row.accountId, versionId: version.id, newArm, ...r };

@@ -19,7 +19,7 @@ import { formatDate } from '../../../domain/templates/templates.ts';
 export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
-    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
+    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch, promises: p.promises };
     // Delivery reports come two a message: those arriving within 5 ms share one transaction,
     // and each request is answered once its report is stored.
     const reports = new GroupCommit(
@@ -168,6 +168,12 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
               notes: Type.Optional(Type.String({ maxLength: 4000 })),
               latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
               longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+              promise: Type.Optional(
+                Type.Object(
+                  { amount: Type.String(), promisedFor: Type.String() },
+                  { additionalProperties: false },
+                ),
+              ),
             },
             { additionalProperties: false },
           ),
