@@ -16,6 +16,7 @@ import type { StoredPromise } from '../../app/promises/ports.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { readCsvTable } from '../files/csv-table.ts';
+import type { Platform } from '../platform.ts';
 import { readJsonOrYaml } from '../files/documents.ts';
 import { dateArg, out, pct, type WithPlatform } from './format.ts';
 
@@ -41,10 +42,7 @@ const line = (x: StoredPromise) =>
 
 export function registerPromiseCommands(cli: Command, withPlatform: WithPlatform): void {
   const promise = cli.command('promise').description('promises to pay');
-  const deps = (p: Parameters<Parameters<WithPlatform>[0]>[0]) => ({
-    promises: p.promises,
-    clock: p.clock,
-  });
+  const deps = (p: Platform) => ({ promises: p.promises, clock: p.clock });
 
   promise
     .command('add')

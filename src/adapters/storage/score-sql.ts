@@ -23,7 +23,8 @@ const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 const REACHED = ['conversation', 'promise_to_pay', 'refused', 'dispute', 'hardship'];
 
 /** The parts the characteristics are made of: temporary tables, and the accounts table. */
-type Part = 'accounts' | 'inst' | 'pay' | 'tr' | 'ct' | 'bp';
+const PARTS = ['accounts', 'inst', 'pay', 'tr', 'ct', 'bp'] as const;
+type Part = (typeof PARTS)[number];
 
 /** A behaviour characteristic: its name, kind, meaning, and how it is computed. */
 export interface BehaviourFeature {
@@ -307,16 +308,14 @@ SELECT s.account_id${(shape?.state ?? []).map((c) => `, s.${c}`).join('')}${feat
         .filter((f) => !shape?.state.includes(f.name))
         .map((f) => `,\n       ${f.sql} AS ${f.name}`)
         .join('')}
-FROM ${states} s${[
-        parts.has('accounts') ? '\nJOIN accounts a ON a.id = s.account_id' : '',
-        parts.has('inst')
-          ? `\nLEFT JOIN ${target}_inst inst ON inst.account_id = s.account_id`
-          : '',
-        parts.has('pay') ? `\nLEFT JOIN ${target}_pay pay ON pay.account_id = s.account_id` : '',
-        parts.has('tr') ? `\nLEFT JOIN ${target}_tr tr ON tr.account_id = s.account_id` : '',
-        parts.has('ct') ? `\nLEFT JOIN ${target}_ct ct ON ct.customer_id = a.customer_id` : '',
-        parts.has('bp') ? `\nLEFT JOIN ${target}_bp bp ON bp.account_id = s.account_id` : '',
-      ].join('')}${shape ? '\nOFFSET 0) f' : ''}`,
+FROM ${states} s${PARTS.filter((x) => parts.has(x))
+        .map((x) =>
+          x === 'accounts'
+            ? '\nJOIN accounts a ON a.id = s.account_id'
+            : // the contacts are the customer's, the rest the account's
+              `\nLEFT JOIN ${target}_${x} ${x} ON ${x}.${x === 'ct' ? 'customer_id = a.customer_id' : 'account_id = s.account_id'}`,
+        )
+        .join('')}${shape ? '\nOFFSET 0) f' : ''}`,
       // $1 only where a characteristic reads the day
       params: features.some((f) => f.sql.includes('$1')),
     },

@@ -97,6 +97,12 @@ const textArray = (xs: readonly string[]) =>
 /** The day's state columns the scoring table carries (tiers and monitoring read them). */
 const STATE_COLUMNS = ['bucket', 'on_hold', 'past_due_days', 'outstanding'] as const;
 
+/** A model's bin code: its column in the scoring table and the strides that decode it. */
+interface BinCode {
+  column: string;
+  strides: number[];
+}
+
 /** One purpose's scores of the day, as the rest of the day's scoring reads them. */
 interface DayScores {
   /** account_id, points, probability, band, reasons and the state columns (alias-free). */
@@ -108,7 +114,7 @@ interface DayScores {
 }
 
 /**
- * Scores every row of the scoring table with `model`. With a bin code (column `code`), the
+ * Scores every row of the scoring table with `model`. With a bin code (`code`), the
  * database has given every row its bins, packed into one number; the domain's scorer scores
  * each distinct code once, into a small table the rows join. A model with too many bin
  * combinations for one code is scored by the scorecard compiled to SQL, row by row, from the
@@ -118,12 +124,11 @@ async function scoreModel(
   tx: SqlConnection,
   model: ScorecardModel,
   table: string,
-  code: string | null,
+  code: BinCode | null,
   prefix: string,
 ): Promise<DayScores> {
   const state = STATE_COLUMNS.map((c) => `b.${c}`).join(', ');
-  const strides = binCodeStrides(model);
-  if (!code || !strides) {
+  if (!code) {
     await tx.exec(`CREATE TEMP TABLE ${prefix} ON COMMIT DROP AS ${scorecardSql(model, table)}`);
     const n = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${prefix}`);
     return {
@@ -134,7 +139,7 @@ async function scoreModel(
     };
   }
   const codes = await tx.query<{ code: string; n: number }>(
-    `SELECT ${code}::text AS code, count(*)::int AS n FROM ${table} GROUP BY ${code}`,
+    `SELECT ${code.column}::text AS code, count(*)::int AS n FROM ${table} GROUP BY ${code.column}`,
   );
   const scorer = compileScorer(model);
   await tx.exec(
@@ -145,7 +150,7 @@ async function scoreModel(
     prefix,
     ['code', 'points', 'probability', 'band', 'reasons'],
     codes.rows.map((r) => {
-      const x = scoreBins(scorer, binsOfCode(model, strides, Number(r.code)), 3);
+      const x = scoreBins(scorer, binsOfCode(model, code.strides, Number(r.code)), 3);
       return [
         r.code,
         x.score,
@@ -158,8 +163,8 @@ async function scoreModel(
   await tx.exec(`ANALYZE ${prefix}`);
   return {
     relation: `(SELECT b.account_id, ${state}, l.points, l.probability, l.band, l.reasons
-              FROM ${table} b JOIN ${prefix} l ON l.code = b.${code})`,
-    probability: { relation: prefix, key: 'code', on: code },
+              FROM ${table} b JOIN ${prefix} l ON l.code = b.${code.column})`,
+    probability: { relation: prefix, key: 'code', on: code.column },
     accounts: codes.rows.reduce((t, r) => t + r.n, 0),
     tables: [prefix],
   };
@@ -179,9 +184,12 @@ async function scoringTable(
   models: readonly ActiveModel[],
   table: string,
   codeLimit?: number,
-): Promise<(string | null)[]> {
+): Promise<(BinCode | null)[]> {
   const used = [...new Set(models.flatMap((m) => m.model.characteristics.map((c) => c.name)))];
-  const codes = models.map((m, i) => (binCodeStrides(m.model, codeLimit) ? `code_${i}` : null));
+  const codes = models.map((m, i) => {
+    const strides = binCodeStrides(m.model, codeLimit);
+    return strides ? { column: `code_${i}`, strides } : null;
+  });
   const raw = new Set(
     models.flatMap((m, i) => (codes[i] ? [] : m.model.characteristics.map((c) => c.name))),
   );
@@ -191,7 +199,9 @@ async function scoringTable(
     ...[...raw]
       .filter((c) => !(STATE_COLUMNS as readonly string[]).includes(c))
       .map((c) => `f.${c}`),
-    ...models.flatMap((m, i) => (codes[i] ? [`${binCodeExpr(m.model, 'f')} AS ${codes[i]}`] : [])),
+    ...models.flatMap((m, i) =>
+      codes[i] ? [`${binCodeExpr(m.model, 'f')} AS ${codes[i].column}`] : [],
+    ),
   ].join(',\n       ');
   await computeBehaviourFeatures(tx, states, policy, table, asOf, used, {
     state: STATE_COLUMNS,

@@ -3,6 +3,7 @@ import type {
   PromisePolicy,
   PromiseStatus,
 } from '../../domain/promises/promise.ts';
+import type { PromiseRecord } from '../../domain/promises/rates.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 
 /** What making a promise on an account needs to know about it. */
@@ -62,11 +63,8 @@ export interface StoredPromise {
   notes: string | null;
 }
 
-export interface PromiseRecordRow {
-  status: PromiseStatus;
-  amountMinor: number;
-  paidMinor: number;
-  late: boolean;
+/** A promise as the rates count it, with what they are grouped by. */
+export interface PromiseRecordRow extends PromiseRecord {
   currency: string;
   madeBy: string;
   segmentId: string | null;

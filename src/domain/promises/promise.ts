@@ -15,9 +15,6 @@ import { addDays, diffDays, type LocalDate } from '../time/date.ts';
 export const PROMISE_STATUSES = ['open', 'kept', 'partially_kept', 'broken', 'cancelled'] as const;
 export type PromiseStatus = (typeof PROMISE_STATUSES)[number];
 
-/** The statuses of a promise that was not kept: the account goes back to its strategy. */
-export const NOT_KEPT: readonly PromiseStatus[] = ['partially_kept', 'broken'];
-
 export const PROMISE_CHANNELS = [
   'phone',
   'field_visit',

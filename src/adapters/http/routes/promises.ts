@@ -16,7 +16,7 @@ import { PROMISE_CHANNELS, PROMISE_STATUSES } from '../../../domain/promises/pro
 import type { Platform } from '../../platform.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
 
-const Promise_ = Type.Object({
+const PromiseBody = Type.Object({
   id: Type.Integer(),
   account: Type.String(),
   amountMinor: Type.Integer({ description: 'In minor units of the currency' }),
@@ -84,8 +84,8 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
             { additionalProperties: false },
           ),
           response: {
-            200: Promise_,
-            201: Promise_,
+            200: PromiseBody,
+            201: PromiseBody,
             400: ErrorBody,
             404: ErrorBody,
             409: ErrorBody,
@@ -109,7 +109,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
           tags: ['promises'],
           summary: "An account's promises, newest first",
           params: Type.Object({ id: Type.String() }),
-          response: { 200: Type.Object({ promises: Type.Array(Promise_) }) },
+          response: { 200: Type.Object({ promises: Type.Array(PromiseBody) }) },
         },
       },
       async (req) => ({
@@ -131,7 +131,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
             before: Type.Optional(Type.Integer({ description: 'Ids below this one' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           }),
-          response: { 200: Type.Object({ promises: Type.Array(Promise_) }), 400: ErrorBody },
+          response: { 200: Type.Object({ promises: Type.Array(PromiseBody) }), 400: ErrorBody },
         },
       },
       async (req) => ({ promises: await listPromises(deps, req.query) }),
@@ -148,7 +148,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
             { by: Type.String({ minLength: 1 }), reason: Type.String({ minLength: 1 }) },
             { additionalProperties: false },
           ),
-          response: { 200: Promise_, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+          response: { 200: PromiseBody, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
         },
       },
       async (req) => cancelPromise(deps, req.params.id, req.body.by, req.body.reason),
