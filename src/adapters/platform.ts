@@ -31,6 +31,8 @@ import { SqlChannelQueries } from './storage/channel-queries.ts';
 import { SqlScoringStore } from './storage/scoring-store.ts';
 import { SqlPromiseStore } from './storage/promise-store.ts';
 import type { PromiseStore } from '../app/promises/ports.ts';
+import type { CustomerStore } from '../app/customers/ports.ts';
+import { SqlCustomerStore } from './storage/customer-store.ts';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { ModelStore } from '../app/scoring/ports.ts';
@@ -59,6 +61,7 @@ export interface Platform {
   models: ModelStore;
   scoring: SqlScoringStore;
   promises: PromiseStore;
+  customers: CustomerStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     models: new SqlModelStore(db),
     scoring,
     promises: new SqlPromiseStore(db),
+    customers: new SqlCustomerStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };

@@ -7,6 +7,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   INVALID_STATE: 409,
+  FORBIDDEN: 403,
 };
 
 export function installErrorHandler(app: FastifyInstance): void {

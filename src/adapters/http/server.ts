@@ -15,6 +15,7 @@ import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 import { promiseRoutes } from './routes/promises.ts';
+import { customerRoutes } from './routes/customers.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -51,6 +52,7 @@ export async function buildServer(
   await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
   await app.register(promiseRoutes(platform), { prefix: '/api' });
+  await app.register(customerRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {

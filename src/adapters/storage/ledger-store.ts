@@ -47,32 +47,6 @@ export class SqlLedgerStore implements LedgerStore {
     return (r?.d as string | null | undefined) ?? null;
   }
 
-  async customers(q: string | undefined, after: string | undefined, limit: number) {
-    let query = this.k.selectFrom('customers as c').select(CUSTOMER_FIELDS);
-    if (q) {
-      const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-      query = query.where((eb) =>
-        eb.or([
-          eb('c.external_id', '=', q),
-          eb('c.name', 'ilike', like),
-          eb('c.phone', 'like', like),
-          eb('c.email', 'ilike', like),
-          eb(
-            'c.id',
-            'in',
-            eb.selectFrom('accounts').select('customer_id').where('external_id', '=', q),
-          ),
-        ]),
-      );
-    }
-    if (after) query = query.where('c.external_id', '>', after);
-    const rows = await query
-      .orderBy('c.external_id')
-      .limit(limit + 1)
-      .execute();
-    return page(rows as CustomerView[], limit);
-  }
-
   async customer(id: string): Promise<CustomerView | null> {
     const r = await this.k
       .selectFrom('customers as c')

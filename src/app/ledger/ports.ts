@@ -68,11 +68,6 @@ export interface SnapshotRow {
 }
 
 export interface LedgerStore {
-  customers(
-    q: string | undefined,
-    after: string | undefined,
-    limit: number,
-  ): Promise<Page<CustomerView>>;
   customer(id: string): Promise<CustomerView | null>;
   accounts(
     filter: AccountFilter,

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'NOT_FOUND', // the thing asked for does not exist
   'CONFLICT', // the request contradicts stored data (e.g. a reused idempotency key)
   'INVALID_STATE', // the operation is not possible in the current state
+  'FORBIDDEN', // the actor's role may not do or see this
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -30,3 +31,4 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const invalid = (message: string, details: readonly ErrorDetail[] = []) =>
   new AppError('VALIDATION', message, details);
+export const forbidden = (message: string) => new AppError('FORBIDDEN', message);

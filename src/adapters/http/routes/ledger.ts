@@ -2,7 +2,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { notFound } from '../../../app/shared/errors.ts';
 import {
   accountDetail,
   endHold,
@@ -16,7 +15,6 @@ import {
   AccountDetail,
   AccountSummary,
   Amount,
-  Customer,
   DateString,
   ErrorBody,
   Hold,
@@ -32,44 +30,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
     const deps = { ledger: p.ledger, policies: p.policies, clock: p.clock };
 
-    app.get(
-      '/customers',
-      {
-        schema: {
-          tags: ['customers'],
-          summary: 'Search customers by name, phone, email, customer id or account id',
-          querystring: Type.Object({
-            q: Type.Optional(Type.String({ maxLength: 200 })),
-            ...PageQuery,
-          }),
-          response: {
-            200: Type.Object({ items: Type.Array(Customer), next: Nullable(Type.String()) }),
-          },
-        },
-      },
-      async (req) => p.ledger.customers(req.query.q, req.query.after, req.query.limit ?? 50),
-    );
-
-    app.get(
-      '/customers/:customerId',
-      {
-        schema: {
-          tags: ['customers'],
-          summary: 'A customer and their accounts',
-          params: Type.Object({ customerId: Type.String() }),
-          response: {
-            200: Type.Object({ ...Customer.properties, accounts: Type.Array(AccountSummary) }),
-            ...errors,
-          },
-        },
-      },
-      async (req) => {
-        const c = await p.ledger.customer(req.params.customerId);
-        if (!c) throw notFound(`customer ${req.params.customerId}`);
-        const accounts = await p.ledger.accounts({ customerId: c.id }, undefined, 500);
-        return { ...c, accounts: accounts.items.map(presentSummary) };
-      },
-    );
+    // customers and their files: routes/customers.ts
 
     app.get(
       '/accounts',
