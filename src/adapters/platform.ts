@@ -31,6 +31,8 @@ import { SqlChannelQueries } from './storage/channel-queries.ts';
 import { SqlScoringStore } from './storage/scoring-store.ts';
 import { SqlPromiseStore } from './storage/promise-store.ts';
 import type { PromiseStore } from '../app/promises/ports.ts';
+import type { PlanStore } from '../app/plans/ports.ts';
+import { SqlPlanStore } from './storage/plan-store.ts';
 import type { CustomerStore } from '../app/customers/ports.ts';
 import { SqlCustomerStore } from './storage/customer-store.ts';
 import { readFileSync } from 'node:fs';
@@ -61,6 +63,7 @@ export interface Platform {
   models: ModelStore;
   scoring: SqlScoringStore;
   promises: PromiseStore;
+  plans: PlanStore;
   customers: CustomerStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
@@ -95,6 +98,7 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     models: new SqlModelStore(db),
     scoring,
     promises: new SqlPromiseStore(db),
+    plans: new SqlPlanStore(db),
     customers: new SqlCustomerStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),

@@ -3,6 +3,7 @@
  * rejected rows (import --skip-bad); 3 bad configuration.
  */
 import { registerPromiseCommands } from './promise-commands.ts';
+import { registerPlanCommands } from './plan-commands.ts';
 import { registerCustomerCommands } from './customer-commands.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,6 +153,7 @@ function program(): Command {
   registerSimulateCommand(cli, withPlatform);
   registerScoreCommands(cli, withPlatform);
   registerPromiseCommands(cli, withPlatform);
+  registerPlanCommands(cli, withPlatform);
   registerCustomerCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));

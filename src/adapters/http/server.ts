@@ -15,6 +15,7 @@ import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 import { promiseRoutes } from './routes/promises.ts';
+import { planRoutes } from './routes/plans.ts';
 import { customerRoutes } from './routes/customers.ts';
 
 export interface ServerOptions {
@@ -52,6 +53,7 @@ export async function buildServer(
   await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
   await app.register(promiseRoutes(platform), { prefix: '/api' });
+  await app.register(planRoutes(platform), { prefix: '/api' });
   await app.register(customerRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),

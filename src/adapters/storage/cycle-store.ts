@@ -4,6 +4,7 @@ import type { AccountStateRow, StateExporter } from '../../app/export/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { ledgerStateSql } from './ledger-state-sql.ts';
+import { followPlans, rewindPlans } from './plan-follow.ts';
 import { followPromises, rewindPromises } from './promise-follow.ts';
 import { rewindScores, scoreDay, type SqlScoringStore } from './scoring-store.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
@@ -65,6 +66,8 @@ export class SqlCycleStore implements CycleStore {
       if (last && last > asOf) {
         throw new Error(`cycle ${asOf} is before the last cycled date ${last}; rewind first`);
       }
+      // plans paid or broken today change today's schedule, so they come before the state
+      await followPlans(tx, asOf);
       await computeInto(tx, 'cycle_new', asOf, policy);
       // The bucket each account had before this date: on a re-run of the same date, the
       // transition recorded for it says what it was.
@@ -152,6 +155,7 @@ export class SqlCycleStore implements CycleStore {
       await tx.query('DELETE FROM cycle_runs WHERE as_of >= $1::date', [from]);
       await rewindScores(tx, from);
       await rewindPromises(tx, from);
+      await rewindPlans(tx, from);
       await restoreStrategyState(tx, from);
       await tx.query('DELETE FROM account_states');
       const prev = (await tx.query<{ d: string | null }>('SELECT max(as_of) AS d FROM cycle_runs'))

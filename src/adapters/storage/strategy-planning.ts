@@ -8,6 +8,7 @@
 import type { DayPlanner, PlanningRow, RunningExperiment } from '../../app/strategy/ports.ts';
 import { currencyExponent } from '../../domain/money/currency.ts';
 import { diffDays, type LocalDate } from '../../domain/time/date.ts';
+import { planFacts } from './plan-follow.ts';
 import { promiseFacts } from './promise-follow.ts';
 import type { SqlConnection } from './sql-client.ts';
 import { activeStrategyId, versionInForce, versionRow } from './strategy-store.ts';
@@ -80,6 +81,8 @@ interface FactRow {
   open_promise: boolean | null;
   broken_today: boolean | null;
   broken_90d: number | null;
+  active_plan: boolean | null;
+  plan_broken_today: boolean | null;
 }
 
 function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
@@ -88,8 +91,9 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
     accountId: r.account_id,
     nextDueDate: r.next_due_date,
     paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
-    openPromise: r.open_promise === true,
-    promiseBrokenToday: r.broken_today === true,
+    // an active repayment plan holds the path as an open promise does; a broken one re-enters it
+    openPromise: r.open_promise === true || r.active_plan === true,
+    promiseBrokenToday: r.broken_today === true || r.plan_broken_today === true,
     outstandingMinor: r.outstanding,
     arm: r.experiment_id === null ? null : { experimentId: r.experiment_id, arm: r.arm ?? '' },
     onHold: r.on_hold,
@@ -185,12 +189,13 @@ export async function planDay(
   const running = experiments.map((e) => e.id);
 
   await promiseFacts(tx, day, 'plan_promises');
+  await planFacts(tx, day, 'plan_repayment');
   await tx.exec(`
     CREATE INDEX ON ${states} (account_id);
     ANALYZE ${states};
     CREATE TEMP TABLE plan_assign (account_id bigint, version_id bigint, segment_id text,
       bucket text, entered_on date) ON COMMIT DROP;
-    CREATE TEMP TABLE plan_events (account_id bigint, version_id bigint, segment_id text,
+    CREATE TEMP TABLE plan_path_events (account_id bigint, version_id bigint, segment_id text,
       bucket text, exit_reason text) ON COMMIT DROP;
     CREATE TEMP TABLE plan_actions (idempotency_key text, account_id bigint, version_id bigint,
       segment_id text, step_id text, channel text, template text, priority integer,
@@ -209,7 +214,7 @@ export async function planDay(
               ea.experiment_id, ea.arm,
               ($4::date - (lc.last_contact AT TIME ZONE c.timezone)::date) AS days_since_contact,
               at.tier, at.purpose AS score_purpose, sc.probability, sc.points, sc.band, sc.reasons,
-              pr.open_promise, pr.broken_today, pr.broken_90d
+              pr.open_promise, pr.broken_today, pr.broken_90d, rp.active_plan, rp.plan_broken_today
        FROM ${states} n
        JOIN accounts a ON a.id = n.account_id
        JOIN customers c ON c.id = a.customer_id
@@ -217,6 +222,7 @@ export async function planDay(
        LEFT JOIN account_tiers at ON at.account_id = n.account_id
        LEFT JOIN account_scores sc ON sc.account_id = n.account_id AND sc.purpose = at.purpose
        LEFT JOIN plan_promises pr ON pr.account_id = n.account_id
+       LEFT JOIN plan_repayment rp ON rp.account_id = n.account_id
        LEFT JOIN LATERAL (
          SELECT x.experiment_id, x.arm FROM experiment_assignments x
          WHERE x.account_id = n.account_id AND x.experiment_id = ANY($3::text[])
@@ -252,7 +258,7 @@ export async function planDay(
       ]),
     );
     await tx.copyFrom(
-      'plan_events',
+      'plan_path_events',
       ['account_id', 'version_id', 'segment_id', 'bucket', 'exit_reason'],
       outcomes
         .filter(
@@ -341,7 +347,7 @@ export async function planDay(
   );
   await tx.query(
     `INSERT INTO strategy_path_events (account_id, on_date, strategy_version_id, segment_id, bucket, exit_reason)
-     SELECT account_id, $1::date, version_id, segment_id, bucket, exit_reason FROM plan_events`,
+     SELECT account_id, $1::date, version_id, segment_id, bucket, exit_reason FROM plan_path_events`,
     [day],
   );
   const inserted = await tx.query(
