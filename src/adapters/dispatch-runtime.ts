@@ -24,7 +24,7 @@ import { PdfLetterProvider } from './channels/letters.ts';
 import { SandboxProvider } from './channels/sandbox.ts';
 import { SmtpEmailProvider } from './channels/smtp.ts';
 import type { ChannelConfig } from './config.ts';
-import type { Platform } from './platform.ts';
+import { workspaceDeps, type Platform } from './platform.ts';
 import { runWorker } from './queue/pg-queue.ts';
 
 export type Providers = Partial<Record<MessageChannel, ChannelProvider>>;
@@ -99,6 +99,7 @@ export function dispatchDeps(
     providers,
     settings: { companyName: c.companyName, publicUrl: c.publicUrl },
     actor,
+    workspace: workspaceDeps(p, c.companyName),
   };
 }
 
@@ -172,9 +173,10 @@ export async function simulateDispatchDay(
     blocked += r.blocked;
   }
   const worked = await simulateDesk(
-    { tasks: p.tasks, dispatch: p.dispatch, promises: p.promises },
+    { tasks: p.tasks, dispatch: p.dispatch, promises: p.promises, workspace: deps.workspace },
     day,
     desk,
+    zone,
   );
   await expireTasks({ tasks: p.tasks, dispatch: p.dispatch }, end);
   // The day was worked here: the shard jobs its preparation queued have nothing left to do.

@@ -39,6 +39,8 @@ import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { ModelStore } from '../app/scoring/ports.ts';
 import { SqlModelStore } from './storage/model-store.ts';
+import { SqlWorkspaceStore } from './storage/workspace-store.ts';
+import type { WorkspaceDeps } from '../app/workspace/workspace.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -65,6 +67,7 @@ export interface Platform {
   promises: PromiseStore;
   plans: PlanStore;
   customers: CustomerStore;
+  workspace: SqlWorkspaceStore;
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -100,8 +103,18 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     promises: new SqlPromiseStore(db),
     plans: new SqlPlanStore(db),
     customers: new SqlCustomerStore(db),
+    workspace: new SqlWorkspaceStore(db),
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
+  };
+}
+
+/** The workspace's use cases over the platform's stores. */
+export function workspaceDeps(p: Platform, companyName: string): WorkspaceDeps {
+  return {
+    workspace: p.workspace,
+    contexts: (ids, since) => p.dispatch.contexts(ids, since),
+    companyName,
   };
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cycleDays, importFolder } from '../../src/adapters/cli/commands.ts';
 import { runGenerate } from '../../src/adapters/cli/generate.ts';
-import { seedDemoFieldAgents } from '../../src/adapters/cli/dispatch-commands.ts';
+import { seedDemoStaff } from '../../src/adapters/cli/dispatch-commands.ts';
 import { Progress } from '../../src/adapters/cli/progress.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { auditContacts, complianceReport } from '../../src/app/compliance/audit.ts';
@@ -38,7 +38,7 @@ describe(`180 simulated days, audited (${ENGINE})`, () => {
       const folder = mkdtempSync(join(tmpdir(), 'recoup-audit-'));
       await runGenerate({ accounts: ACCOUNTS, seed: 42, asOf: TODAY, out: folder });
       expect((await importFolder(p, folder, { progress: quiet })).status).toBe('imported');
-      await seedDemoFieldAgents(p);
+      await seedDemoStaff(p);
       await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
         by: 'test',
         reason: 'the default policy',

@@ -2,6 +2,7 @@
  * `recoup worker` (dispatch jobs from the queue), `recoup dispatch status|run`, `recoup field
  * plan`, `recoup compliance report|audit`, and the in-process worker of `npm start`.
  */
+import { DEMO_COLLECTORS, DEMO_TEAMS } from '../../app/dispatch/simulated-desk.ts';
 import type { Command } from 'commander';
 import { auditContacts, complianceReport } from '../../app/compliance/audit.ts';
 import { enqueueShards, prepareDay } from '../../app/dispatch/dispatcher.ts';
@@ -194,8 +195,11 @@ export function registerDispatchCommands(
     );
 }
 
-/** The demo's field agents: a team in each of the largest cities of the demo portfolio. */
-export async function seedDemoFieldAgents(p: Platform): Promise<void> {
+/**
+ * The demo's staff: the desk's collectors in two teams (English and Chinese), and field agents,
+ * a team in each of the largest cities of the demo portfolio.
+ */
+export async function seedDemoStaff(p: Platform): Promise<void> {
   const teams: [string, number, number, string[]][] = [
     ['Shanghai', 31.2304, 121.4737, ['zh-CN']],
     ['Beijing', 39.9042, 116.4074, ['zh-CN']],
@@ -221,6 +225,8 @@ export async function seedDemoFieldAgents(p: Platform): Promise<void> {
     })),
   );
   await p.tasks.saveAgents(agents);
+  await p.workspace.saveTeams(DEMO_TEAMS);
+  await p.workspace.saveCollectors(DEMO_COLLECTORS);
 }
 
 /** `npm start`'s background: the dispatch worker, and the day's cycle when the date changes. */

@@ -3,6 +3,7 @@
  * rejected rows (import --skip-bad); 3 bad configuration.
  */
 import { registerPromiseCommands } from './promise-commands.ts';
+import { registerWorkspaceCommands } from './workspace-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerCustomerCommands } from './customer-commands.ts';
 import { readFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ import { Progress } from './progress.ts';
 import { dateArg } from './format.ts';
 import {
   registerDispatchCommands,
-  seedDemoFieldAgents,
+  seedDemoStaff,
   startInProcessWorker,
 } from './dispatch-commands.ts';
 
@@ -153,6 +154,7 @@ function program(): Command {
   registerSimulateCommand(cli, withPlatform);
   registerScoreCommands(cli, withPlatform);
   registerPromiseCommands(cli, withPlatform);
+  registerWorkspaceCommands(cli, withPlatform);
   registerPlanCommands(cli, withPlatform);
   registerCustomerCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
@@ -229,7 +231,7 @@ function program(): Command {
         // see the tiers.
         await trainDemoModels(p, demoRange(today).from, progress);
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
-        await seedDemoFieldAgents(p);
+        await seedDemoStaff(p);
         await cycleDays(p, demoRange(today), progress, 'simulate');
       } else {
         await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');

@@ -15,6 +15,7 @@ import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 import { promiseRoutes } from './routes/promises.ts';
+import { workspaceRoutes } from './routes/workspace.ts';
 import { planRoutes } from './routes/plans.ts';
 import { customerRoutes } from './routes/customers.ts';
 
@@ -53,6 +54,10 @@ export async function buildServer(
   await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
   await app.register(promiseRoutes(platform), { prefix: '/api' });
+  await app.register(
+    workspaceRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
+    { prefix: '/api' },
+  );
   await app.register(planRoutes(platform), { prefix: '/api' });
   await app.register(customerRoutes(platform), { prefix: '/api' });
   await app.register(

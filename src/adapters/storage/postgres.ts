@@ -31,8 +31,15 @@ const pgTypes = {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-async function runQuery<R>(q: Queryable, text: string, params: unknown[]): Promise<QueryResult<R>> {
-  const r = await q.query(text, params);
+async function runQuery<R>(
+  q: Queryable,
+  text: string,
+  params: unknown[],
+  prepare?: string,
+): Promise<QueryResult<R>> {
+  const r = prepare
+    ? await q.query({ name: prepare, text, values: params })
+    : await q.query(text, params);
   return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
 }
 
@@ -82,8 +89,8 @@ class TxConnection implements SqlConnection {
       }),
     });
   }
-  query<R>(text: string, params: unknown[] = []) {
-    return runQuery<R>(this.client, text, params);
+  query<R>(text: string, params: unknown[] = [], opts?: { prepare?: string }) {
+    return runQuery<R>(this.client, text, params, opts?.prepare);
   }
   async exec(text: string): Promise<void> {
     await this.client.query(text);
@@ -109,8 +116,8 @@ class PostgresDatabase implements Database {
     this.kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   }
 
-  query<R>(text: string, params: unknown[] = []) {
-    return runQuery<R>(this.pool, text, params);
+  query<R>(text: string, params: unknown[] = [], opts?: { prepare?: string }) {
+    return runQuery<R>(this.pool, text, params, opts?.prepare);
   }
 
   async exec(text: string): Promise<void> {

@@ -73,11 +73,51 @@ export async function followPromises(tx: SqlConnection, asOf: LocalDate): Promis
        DROP TABLE promise_day`,
     );
   }
+  if (stats.broken + stats.partiallyKept > 0) await notifyBroken(tx, asOf);
   return stats;
+}
+
+/**
+ * A promise not kept is a call task for the collector who took it (or the pool, when no
+ * collector took it), due the next day: the collector hears of it in the queue.
+ */
+async function notifyBroken(tx: SqlConnection, asOf: LocalDate): Promise<void> {
+  await tx.query(
+    `WITH n AS (
+       INSERT INTO tasks (dispatch_id, kind, account_id, customer_id, queue, priority, due_on,
+         state, assignee, source, promise_id, reason, created_by, created_at, updated_at)
+       SELECT NULL, 'call', p.account_id, p.customer_id, 'broken_promises', 85,
+              $1::date + 1, CASE WHEN c.id IS NULL THEN 'open' ELSE 'assigned' END, c.id,
+              'broken_promise', p.id,
+              'the promise to pay by ' || p.promised_for
+                || CASE WHEN p.status = 'partially_kept' THEN ' was only partly kept'
+                        ELSE ' was not kept' END,
+              'cycle', now(), now()
+       FROM promises p LEFT JOIN collectors c ON c.id = p.made_by AND c.active
+       WHERE p.status IN ('broken', 'partially_kept') AND p.resolved_on = $1::date
+       ON CONFLICT (promise_id) WHERE source = 'broken_promise' DO NOTHING
+       RETURNING id, assignee)
+     INSERT INTO task_events (task_id, at, actor, action, detail)
+     SELECT id, now(), 'cycle', 'created',
+            jsonb_strip_nulls(jsonb_build_object('source', 'broken_promise', 'to', assignee))
+     FROM n`,
+    [asOf],
+  );
 }
 
 /** Undoes what the cycle decided about promises from `from` on (a rewind of the cycle). */
 export async function rewindPromises(tx: SqlConnection, from: LocalDate): Promise<void> {
+  // The follow-up calls of promises decided again, unless a collector has worked them.
+  await tx.query(
+    `WITH gone AS (
+       DELETE FROM tasks t USING promises p
+       WHERE t.source = 'broken_promise' AND t.promise_id = p.id
+         AND t.state IN ('open', 'assigned')
+         AND p.status IN ('partially_kept', 'broken') AND p.resolved_on >= $1::date
+       RETURNING t.id)
+     DELETE FROM task_events e USING gone WHERE e.task_id = gone.id`,
+    [from],
+  );
   await tx.query(
     `UPDATE promises SET status = 'open', paid = 0, resolved_on = NULL, late = false
      WHERE status IN ('kept', 'partially_kept', 'broken') AND resolved_on >= $1::date`,

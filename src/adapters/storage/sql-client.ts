@@ -19,7 +19,15 @@ export interface SqlConnection {
   readonly engine: Engine;
   /** A Kysely instance bound to this connection (inside a transaction: to the transaction). */
   readonly kysely: Kysely<Schema>;
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /**
+   * `prepare` names a statement run often with different parameters: the server plans it once
+   * per connection (the embedded engine has no planning cost to save and ignores it).
+   */
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    opts?: { prepare?: string },
+  ): Promise<QueryResult<R>>;
   /** Runs several statements separated by semicolons (no parameters). */
   exec(text: string): Promise<void>;
   /** Bulk-loads rows with COPY ... FROM in CSV format. Returns the number of rows. */

@@ -5,7 +5,8 @@ import { toDay, toInstant, type Database } from './sql-client.ts';
 
 interface RawTask {
   id: string | number;
-  dispatch_id: string | number;
+  dispatch_id: string | number | null;
+  source: string;
   kind: TaskRow['kind'];
   account_id: string | number;
   account_ext: string;
@@ -28,6 +29,8 @@ interface RawTask {
   language: string;
   timezone: string;
   started_at: unknown;
+  locked_by: string | null;
+  locked_until: unknown;
 }
 
 const dateText = (v: unknown) => toDay(v)!;
@@ -35,7 +38,8 @@ const dateText = (v: unknown) => toDay(v)!;
 function toTask(r: RawTask): TaskRow {
   return {
     id: Number(r.id),
-    dispatchId: Number(r.dispatch_id),
+    dispatchId: r.dispatch_id === null ? null : Number(r.dispatch_id),
+    source: r.source,
     kind: r.kind,
     accountId: Number(r.account_id),
     accountExt: r.account_ext,
@@ -58,6 +62,8 @@ function toTask(r: RawTask): TaskRow {
     language: r.language,
     timezone: r.timezone,
     startedAt: toInstant(r.started_at),
+    lockedBy: r.locked_by,
+    lockedUntil: toInstant(r.locked_until),
   };
 }
 
@@ -73,6 +79,7 @@ export class SqlTaskStore implements TaskStore {
     state?: string;
     dueOn?: LocalDate;
     assignee?: string;
+    customerId?: number;
     limit: number;
     afterId?: number;
   }): Promise<TaskRow[]> {
@@ -82,6 +89,7 @@ export class SqlTaskStore implements TaskStore {
     if (f.state) where.push(`t.state = $${params.push(f.state)}`);
     if (f.dueOn) where.push(`t.due_on = $${params.push(f.dueOn)}::date`);
     if (f.assignee) where.push(`t.assignee = $${params.push(f.assignee)}`);
+    if (f.customerId !== undefined) where.push(`t.customer_id = $${params.push(f.customerId)}`);
     const order = f.kind === 'visit' && f.assignee ? 't.route_seq NULLS LAST, t.id' : 't.id';
     const r = await this.db.query<RawTask>(
       `${SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $2`,
@@ -107,6 +115,7 @@ export class SqlTaskStore implements TaskStore {
       notes?: string | null;
       latitude?: number | null;
       longitude?: number | null;
+      nextActionOn?: LocalDate | null;
     },
     at: Date,
   ): Promise<boolean> {
@@ -117,7 +126,10 @@ export class SqlTaskStore implements TaskStore {
          outcome_at = coalesce($9::timestamptz, outcome_at), notes = coalesce($10, notes),
          latitude = CASE WHEN $11::numeric IS NULL THEN latitude ELSE $11::numeric END,
          longitude = CASE WHEN $12::numeric IS NULL THEN longitude ELSE $12::numeric END,
-         started_at = CASE WHEN $3 = 'in_progress' THEN $4::timestamptz ELSE started_at END
+         started_at = CASE WHEN $3 = 'in_progress' THEN $4::timestamptz ELSE started_at END,
+         next_action_on = coalesce($13::date, next_action_on),
+         locked_by = CASE WHEN $3 IN ('done', 'expired', 'blocked') THEN NULL ELSE locked_by END,
+         locked_until = CASE WHEN $3 IN ('done', 'expired', 'blocked') THEN NULL ELSE locked_until END
        WHERE id = $1 AND state = ANY($2::text[])`,
       [
         id,
@@ -132,6 +144,7 @@ export class SqlTaskStore implements TaskStore {
         fields.notes ?? null,
         fields.latitude ?? null,
         fields.longitude ?? null,
+        fields.nextActionOn ?? null,
       ],
     );
     return r.rowCount > 0;

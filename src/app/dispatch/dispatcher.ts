@@ -17,6 +17,7 @@
  * message left `sending` without the mark never reached the provider and is sent again; one
  * with the mark is taken as sent, or asked of the provider where it can be asked.
  */
+import { prepareQueues, type QueueStats, type WorkspaceDeps } from '../workspace/workspace.ts';
 import {
   decideContact,
   attemptOf,
@@ -69,6 +70,8 @@ export interface DispatchDeps {
   settings: DispatchSettings;
   /** Who decides (recorded with each decision), e.g. the worker's id. */
   actor: string;
+  /** The collectors' queues, set once the day's calls are tasks. */
+  workspace?: WorkspaceDeps | undefined;
 }
 
 const HISTORY_MS = 9 * 86_400_000;
@@ -87,11 +90,18 @@ export async function prepareDay(
   deps: DispatchDeps,
   day: LocalDate,
   now: Date,
-): Promise<{ created: number; queued: number; blocked: number; rescheduled: number }> {
+): Promise<{
+  created: number;
+  queued: number;
+  blocked: number;
+  rescheduled: number;
+  queues: QueueStats | null;
+}> {
   const created = await deps.store.createForDay(day, now);
   const counts = { created, ...(await checkPlanned(deps, { day }, now)) };
+  const queues = deps.workspace ? await prepareQueues(deps.workspace, { day }, now) : null;
   await enqueueShards(deps);
-  return counts;
+  return { ...counts, queues };
 }
 
 /**

@@ -263,7 +263,9 @@ export type { Attempt };
 
 export interface TaskRow {
   id: number;
-  dispatchId: number;
+  /** The dispatch a strategy's call or visit came from; null for the workspace's own tasks. */
+  dispatchId: number | null;
+  source: string;
   kind: 'call' | 'visit';
   accountId: number;
   accountExt: string;
@@ -287,6 +289,9 @@ export interface TaskRow {
   timezone: string;
   startedAt: Date | null;
   territory?: string | null;
+  /** Given to this collector by "next account" until `lockedUntil`. */
+  lockedBy: string | null;
+  lockedUntil: Date | null;
 }
 
 export interface FieldAgent {
@@ -308,6 +313,7 @@ export interface TaskStore {
     state?: string;
     dueOn?: LocalDate;
     assignee?: string;
+    customerId?: number;
     limit: number;
     afterId?: number;
   }): Promise<TaskRow[]>;
@@ -327,6 +333,7 @@ export interface TaskStore {
       notes?: string | null;
       latitude?: number | null;
       longitude?: number | null;
+      nextActionOn?: LocalDate | null;
     },
     at: Date,
   ): Promise<boolean>;

@@ -9,8 +9,9 @@ import { instantAtLocal } from '../../domain/dispatch/lifecycle.ts';
 import { Random } from '../../domain/portfolio/random.ts';
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
-import type { TaskRow } from './ports.ts';
 import { planFieldVisits, recordOutcome, startTask, type TaskDeps } from './tasks.ts';
+import { nextTask, releaseTask } from '../workspace/workspace.ts';
+import type { Collector, Team } from '../workspace/ports.ts';
 
 /** Shares of call outcomes, from the demo's behaviour model (docs/channels.md). */
 const CALL_OUTCOMES: readonly [string, number][] = [
@@ -40,59 +41,86 @@ export interface DeskOptions {
   seed: string | number;
 }
 
+/** The demo's desk: two teams of collectors, English and Chinese, with a supervisor each. */
+export const DEMO_TEAMS: readonly Team[] = [
+  { id: 'desk-en', name: 'English desk', supervisor: 'supervisor-1' },
+  { id: 'desk-zh', name: '中文组', supervisor: 'supervisor-2' },
+];
+
+export const DEMO_COLLECTORS: readonly Collector[] = [1, 2, 3, 4, 5].map((n) => ({
+  id: `collector-${n}`,
+  name: `Collector ${n}`,
+  team: n <= 3 ? 'desk-en' : 'desk-zh',
+  queues: ['*'],
+  languages: n <= 3 ? ['en'] : ['zh', 'en'],
+  buckets: [],
+  skills: [],
+  territory: null,
+  capacity: 60,
+  active: true,
+}));
+
 export async function simulateDesk(
   deps: TaskDeps,
   day: LocalDate,
   o: DeskOptions,
+  /** The business time zone the collectors work in. */
+  zone = 'UTC',
 ): Promise<{ calls: number; refused: number; visits: number }> {
   const rng = new Random(`${o.seed}/${day}`);
-  const open: TaskRow[] = [];
-  for (let afterId = 0; ;) {
-    const page = await deps.tasks.tasks({
-      kind: 'call',
-      state: 'open',
-      dueOn: day,
-      limit: 5_000,
-      afterId,
-    });
-    if (page.length === 0) break;
-    afterId = page[page.length - 1]!.id;
-    open.push(...page);
-  }
-  open.sort((a, b) => b.priority - a.priority || a.id - b.id);
-  // Each call at a random minute between 08:30 and 20:45 local: some are refused by the rules.
-  const calls = open
-    .slice(0, o.callsPerDay)
-    .map((t) => ({
-      t,
-      at: instantAtLocal(day, 8 * 60 + 30 + rng.int(0, 12 * 60 + 15), t.timezone),
-    }))
-    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.t.id - b.t.id);
+  const ws = deps.workspace;
+  const team = ws ? (await ws.workspace.collectors()).filter((c) => c.active) : [];
+  // Each call at a random minute between 08:30 and 20:45 of the business day, by the team in
+  // turn; each collector asks for its next account then, as a person at the desk would.
+  const slots = Array.from({ length: team.length > 0 ? o.callsPerDay : 0 }, (_, k) => ({
+    collector: team[k % team.length]!.id,
+    at: instantAtLocal(day, 8 * 60 + 30 + rng.int(0, 12 * 60 + 15), zone),
+  })).sort((a, b) => a.at.getTime() - b.at.getTime() || a.collector.localeCompare(b.collector));
   let made = 0;
   let refused = 0;
-  for (const { t, at } of calls) {
-    const collector = `collector-${(t.id % 5) + 1}`;
+  for (const { collector, at } of slots) {
+    const next = await nextTask(ws!, collector, day, at);
+    const t = next.task;
+    if (!t) continue;
     const s = await startTask(deps, t.id, collector, at);
     if (s.decision.decision === 'DENY') {
       refused++;
+      await releaseTask(
+        ws!,
+        t.id,
+        collector,
+        { defer: true, reason: 'the rules refused the call' },
+        at,
+      );
       continue;
     }
     const outcome = draw(rng, CALL_OUTCOMES);
     // a promise: the arrears (or what is owed) within the next 1 to 10 days
     const acc =
       outcome === 'promise_to_pay' && deps.promises
-        ? await deps.promises.account(t.accountExt)
+        ? await deps.promises.account(t.account.id)
         : null;
     const owed = acc ? acc.arrearsMinor || acc.outstandingMinor || 0 : 0;
     const promise =
       acc && owed > 0 && !acc.hasOpenPromise
         ? { amount: formatMinor(owed, acc.currency), promisedFor: addDays(day, rng.int(1, 10)) }
         : undefined;
+    const doneAt = new Date(at.getTime() + rng.int(1, 8) * 60_000);
+    // one conversation in five ends with the customer asking to be called back in 2 to 26 hours
+    const callbackAt =
+      outcome === 'conversation' && rng.chance(0.2)
+        ? new Date(doneAt.getTime() + rng.int(2, 26) * 3_600_000).toISOString()
+        : undefined;
     await recordOutcome(
       deps,
       t.id,
-      { outcome, by: collector, ...(promise ? { promise } : {}) },
-      new Date(at.getTime() + rng.int(1, 8) * 60_000),
+      {
+        outcome,
+        by: collector,
+        ...(promise ? { promise } : {}),
+        ...(callbackAt ? { callbackAt } : {}),
+      },
+      doneAt,
     );
     made++;
   }

@@ -13,6 +13,8 @@ import { decisionRecord } from './dispatcher.ts';
 import type { DispatchStore, TaskRow, TaskStore } from './ports.ts';
 import type { PromiseStore } from '../promises/ports.ts';
 import { makePromise } from '../promises/promises.ts';
+import { addTask, prepareQueues, type WorkspaceDeps } from '../workspace/workspace.ts';
+import { isLocalDate } from '../../domain/time/date.ts';
 
 /** What a collector may record for a call; visits add `visited` and `not_home`. */
 export const CALL_OUTCOMES = [
@@ -33,6 +35,8 @@ export interface TaskDeps {
   dispatch: DispatchStore;
   /** Where a promise agreed on a call or visit is recorded. */
   promises?: PromiseStore | undefined;
+  /** The collectors' queues: callbacks go there, and a call made changes the customer's other tasks. */
+  workspace?: WorkspaceDeps | undefined;
 }
 
 const HISTORY_MS = 9 * 86_400_000;
@@ -48,17 +52,22 @@ export async function startTask(
   if (!task) throw notFound(`task ${taskId}`);
   if (task.state !== 'open' && task.state !== 'assigned')
     throw new AppError('INVALID_STATE', `task ${taskId} is ${task.state}`);
+  if (task.lockedBy !== null && task.lockedBy !== by && task.lockedUntil && task.lockedUntil > now)
+    throw new AppError('INVALID_STATE', `task ${taskId} was given to ${task.lockedBy}`);
   const ctx = (
     await deps.dispatch.contexts([task.customerId], new Date(now.getTime() - HISTORY_MS))
   ).get(task.customerId);
   if (!ctx) throw notFound(`customer of task ${taskId}`);
   const channel = task.kind === 'call' ? 'phone' : 'field_visit';
   const decision = decideContact(ctx, { ts: now, channel, debts: [task.accountExt] });
-  const [d] = await deps.dispatch.inState('queued', { afterId: task.dispatchId - 1, limit: 1 });
+  const [d] =
+    task.dispatchId === null
+      ? []
+      : await deps.dispatch.inState('queued', { afterId: task.dispatchId - 1, limit: 1 });
   const allowed = decision.decision === 'ALLOW';
   await deps.dispatch.apply({
     transitions:
-      allowed && d && d.id === task.dispatchId
+      allowed && d && task.dispatchId !== null && d.id === task.dispatchId
         ? [
             {
               id: d.id,
@@ -103,6 +112,10 @@ export interface OutcomeInput {
   /** Where a field agent recorded it. */
   latitude?: number;
   longitude?: number;
+  /** When the customer asked to be called back (an instant): a callback task for the collector. */
+  callbackAt?: string | undefined;
+  /** The day the collector means to act next on the account. */
+  nextActionOn?: string | undefined;
 }
 
 /** Records the outcome of a started call or visit: the contact attempt, the task and dispatch. */
@@ -132,6 +145,17 @@ export async function recordOutcome(
       ? 'conversation'
       : 'no_answer';
   const reached = CONNECTED.has(outcome);
+  const details: { at: string; reason: string }[] = [];
+  const callbackAt = input.callbackAt === undefined ? null : new Date(input.callbackAt);
+  if (callbackAt !== null && Number.isNaN(callbackAt.getTime()))
+    details.push({ at: 'callbackAt', reason: 'is not an instant (ISO 8601)' });
+  else if (callbackAt !== null && callbackAt <= now)
+    details.push({ at: 'callbackAt', reason: 'is not in the future' });
+  else if (callbackAt !== null && !deps.workspace)
+    details.push({ at: 'callbackAt', reason: 'callbacks are not available here' });
+  if (input.nextActionOn !== undefined && !isLocalDate(input.nextActionOn))
+    details.push({ at: 'nextActionOn', reason: 'is not a date (YYYY-MM-DD)' });
+  if (details.length > 0) throw invalid('the outcome is not valid', details);
   if (input.promise !== undefined) {
     if (input.outcome !== 'promise_to_pay')
       throw invalid('a promise comes with the outcome promise_to_pay', [
@@ -147,23 +171,26 @@ export async function recordOutcome(
     });
   }
   await deps.dispatch.apply({
-    transitions: [
-      {
-        id: task.dispatchId,
-        from: 'sending',
-        to: 'sent',
-        at: now,
-        reason: `${task.kind} made by ${input.by}`,
-      },
-      {
-        id: task.dispatchId,
-        from: 'sent',
-        to: reached ? 'delivered' : 'failed',
-        at: now,
-        reason: `outcome: ${input.outcome}`,
-      },
-    ],
-    fields: new Map([[task.dispatchId, { sentAt: now }]]),
+    transitions:
+      task.dispatchId === null
+        ? []
+        : [
+            {
+              id: task.dispatchId,
+              from: 'sending',
+              to: 'sent',
+              at: now,
+              reason: `${task.kind} made by ${input.by}`,
+            },
+            {
+              id: task.dispatchId,
+              from: 'sent',
+              to: reached ? 'delivered' : 'failed',
+              at: now,
+              reason: `outcome: ${input.outcome}`,
+            },
+          ],
+    fields: task.dispatchId === null ? new Map() : new Map([[task.dispatchId, { sentAt: now }]]),
     decisions: [],
     attempts: [
       {
@@ -187,7 +214,8 @@ export async function recordOutcome(
     tasks: [],
   });
   // A call that reached no one: the step's on_fail (a text instead, or again tomorrow).
-  if (!reached) await deps.dispatch.createFollowUps([task.dispatchId], now);
+  if (!reached && task.dispatchId !== null)
+    await deps.dispatch.createFollowUps([task.dispatchId], now);
   await deps.tasks.setTask(
     taskId,
     ['in_progress'],
@@ -199,9 +227,39 @@ export async function recordOutcome(
       ...(input.latitude !== undefined
         ? { latitude: input.latitude, longitude: input.longitude ?? null }
         : {}),
+      ...(input.nextActionOn !== undefined ? { nextActionOn: input.nextActionOn } : {}),
     },
     now,
   );
+  if (deps.workspace && task.kind === 'call') {
+    if (callbackAt !== null)
+      await addTask(
+        deps.workspace,
+        { user: input.by, role: 'collector' },
+        {
+          account: task.accountExt,
+          dueAt: callbackAt.toISOString(),
+          ...((await deps.workspace.workspace.collectors()).some((c) => c.id === input.by)
+            ? { assignee: input.by }
+            : {}),
+          reason: `callback asked for on task ${taskId}`,
+        },
+        'callback',
+        task.dueOn,
+        now,
+      );
+    // The call counts against the rules: the customer's other tasks may have to wait.
+    const others = await deps.tasks.tasks({
+      kind: 'call',
+      customerId: task.customerId,
+      limit: 100,
+    });
+    const open = others.filter(
+      (t) => t.id !== taskId && (t.state === 'open' || t.state === 'assigned'),
+    );
+    if (open.length > 0)
+      await prepareQueues(deps.workspace, { taskIds: open.map((t) => t.id) }, now);
+  }
   return (await deps.tasks.task(taskId))!;
 }
 

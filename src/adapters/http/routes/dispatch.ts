@@ -12,14 +12,19 @@ import { checkPreference, inboundText, isStopReply } from '../../../app/dispatch
 import { AppError, notFound } from '../../../app/shared/errors.ts';
 import { GroupCommit } from '../../../app/shared/group-commit.ts';
 import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
-import type { Platform } from '../../platform.ts';
+import { workspaceDeps, type Platform } from '../../platform.ts';
 import { renderStoredLetter } from '../../channels/letters.ts';
 import { formatDate } from '../../../domain/templates/templates.ts';
 
 export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
-    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch, promises: p.promises };
+    const taskDeps = {
+      tasks: p.tasks,
+      dispatch: p.dispatch,
+      promises: p.promises,
+      workspace: workspaceDeps(p, settings.companyName),
+    };
     // Delivery reports come two a message: those arriving within 5 ms share one transaction,
     // and each request is answered once its report is stored.
     const reports = new GroupCommit(
@@ -173,6 +178,14 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
                   { amount: Type.String(), promisedFor: Type.String() },
                   { additionalProperties: false },
                 ),
+              ),
+              callbackAt: Type.Optional(
+                Type.String({
+                  description: 'The customer asked to be called back then (ISO 8601)',
+                }),
+              ),
+              nextActionOn: Type.Optional(
+                Type.String({ description: 'When the collector means to act next (YYYY-MM-DD)' }),
               ),
             },
             { additionalProperties: false },

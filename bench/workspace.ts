@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:workspace [-- --accounts 100000 --collectors 200 --seconds 30 --keep]`
+ *
+ * "Next account" under load on the PostgreSQL server: a portfolio is imported and cycled, the
+ * day's strategy calls become tasks and are set in the queues of `--collectors` collectors
+ * (English and Chinese desks); the API server runs in a process of its own with its clock at
+ * 13:30 UTC of the bench day (the calling hours are open in Shanghai, London and New York,
+ * not yet on the west coast of America). Then autocannon keeps one connection per collector
+ * busy, each asking for its next account and giving it back, as fast as the server answers:
+ * every request of the one kind is a real claim (pick, lock, event) among collectors
+ * competing for the same best tasks. Latencies of "next account" are reported apart from the
+ * releases; afterwards no collector may hold more than one task.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import { importFolder } from '../src/adapters/cli/commands.ts';
+import { Progress } from '../src/adapters/cli/progress.ts';
+import { workspaceDeps } from '../src/adapters/platform.ts';
+import { runCycles } from '../src/app/cycle/run-cycle.ts';
+import { prepareDay } from '../src/app/dispatch/dispatcher.ts';
+import { publishSource } from '../src/app/strategy/strategies.ts';
+import type { Collector } from '../src/app/workspace/ports.ts';
+import { AS_OF, freshPlatform, keep, args, portfolioFolder, record, s, timed } from './lib.ts';
+
+const get = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const { accounts } = args();
+const n = accounts[0]!;
+const collectors = get('collectors', 200);
+const seconds = get('seconds', 30);
+const schema = `bench_workspace_${n}`;
+const AT = `${AS_OF}T13:30:00Z`;
+const PORT = 3917;
+
+const p = await freshPlatform('postgres', schema, keep);
+const setup: Record<string, number> = {};
+try {
+  const [{ c }] = (await p.db.query<{ c: number }>('SELECT count(*)::int AS c FROM tasks'))
+    .rows as [{ c: number }];
+  if (!keep || c === 0) {
+    const folder = await portfolioFolder(n);
+    const [report, importSecs] = await timed(() =>
+      importFolder(p, folder, { progress: new Progress() }),
+    );
+    if (report.status !== 'imported') throw new Error(`import ${report.status}`);
+    setup.importSeconds = s(importSecs);
+    await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
+      by: 'bench',
+      reason: 'the default policy',
+      effectiveFrom: '2026-01-01',
+    });
+    const clock = { now: () => new Date(`${AS_OF}T06:00:00Z`) };
+    const [, cycleSecs] = await timed(() =>
+      runCycles(
+        { cycles: p.cycles, policies: p.policies, clock, planner: p.planner },
+        { from: AS_OF, to: AS_OF },
+      ),
+    );
+    setup.cycleSeconds = s(cycleSecs);
+    const team: Collector[] = Array.from({ length: collectors }, (_, i) => ({
+      id: `collector-${i + 1}`,
+      name: `Collector ${i + 1}`,
+      team: i % 5 < 3 ? 'desk-en' : 'desk-zh',
+      queues: ['*'],
+      languages: i % 5 < 3 ? ['en'] : ['zh', 'en'],
+      buckets: [],
+      skills: [],
+      territory: null,
+      capacity: 40,
+      active: true,
+    }));
+    await p.workspace.saveTeams([
+      { id: 'desk-en', name: 'English desk', supervisor: null },
+      { id: 'desk-zh', name: 'Chinese desk', supervisor: null },
+    ]);
+    await p.workspace.saveCollectors(team);
+    const [r, prepSecs] = await timed(() =>
+      prepareDay(
+        {
+          store: p.dispatch,
+          queue: p.jobs,
+          providers: {},
+          settings: { companyName: 'Bench Lender', publicUrl: 'http://localhost' },
+          actor: 'bench',
+          workspace: workspaceDeps(p, 'Bench Lender'),
+        },
+        AS_OF,
+        clock.now(),
+      ),
+    );
+    setup.dispatchAndQueuesSeconds = s(prepSecs);
+    process.stderr.write(`queues: ${JSON.stringify(r.queues)}\n`);
+  }
+  // Every run starts from the same queues: no locks, nothing deferred.
+  await p.db.query('UPDATE tasks SET locked_by = NULL, locked_until = NULL, not_before = NULL');
+  await p.db.query('TRUNCATE task_events');
+  await p.db.exec('VACUUM ANALYZE tasks');
+  const stats = (
+    await p.db.query<{ tasks: number; callable: number; assigned: number }>(
+      `SELECT count(*)::int AS tasks,
+              count(*) FILTER (WHERE callable_from <= $1 AND callable_to > $1)::int AS callable,
+              count(*) FILTER (WHERE assignee IS NOT NULL)::int AS assigned
+       FROM tasks WHERE kind = 'call' AND state IN ('open', 'assigned')`,
+      [AT],
+    )
+  ).rows[0]!;
+  process.stderr.write(`call tasks: ${JSON.stringify(stats)}\n`);
+
+  const server = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/workspace-server.ts', schema, AT, String(PORT)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.stdout.on('data', (b: Buffer) => {
+      if (b.toString().includes('listening')) resolve();
+    });
+    server.once('exit', (code) => reject(new Error(`the server stopped (${code})`)));
+  });
+  try {
+    const run = async (duration: number) => {
+      const next: number[] = [];
+      const release: number[] = [];
+      const statuses = new Map<number, number>();
+      let empty = 0;
+      let k = 0;
+      const turn = new WeakMap<object, number>();
+      let done!: (r: autocannon.Result) => void;
+      let fail!: (e: unknown) => void;
+      const finished = new Promise<autocannon.Result>((res, rej) => {
+        done = res;
+        fail = rej;
+      });
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${PORT}`,
+          connections: collectors,
+          duration,
+          setupClient: (client) => {
+            const id = `collector-${(k++ % collectors) + 1}`;
+            client.setHeaders({
+              'x-recoup-user': id,
+              'x-recoup-role': 'collector',
+              'content-type': 'application/json',
+            });
+          },
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/desk/next',
+              body: '{}',
+              onResponse: (status, body, ctx) => {
+                const context = ctx as { task?: number };
+                const task =
+                  status === 200
+                    ? (JSON.parse(body) as { task: { id: number } | null }).task
+                    : null;
+                if (!task) empty++;
+                context.task = task?.id ?? 0;
+              },
+            },
+            {
+              method: 'POST',
+              setupRequest: (req, ctx) => ({
+                ...req,
+                path: `/api/desk/tasks/${String((ctx as { task?: number }).task)}/release`,
+                body: '{}',
+              }),
+            },
+          ],
+        },
+        (err, result) => (err ? fail(err) : done(result)),
+      );
+      instance.on('response', (client: object, status: number, _bytes: number, ms: number) => {
+        const i = turn.get(client) ?? 0;
+        turn.set(client, i + 1);
+        (i % 2 === 0 ? next : release).push(ms);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      });
+      const result = await finished;
+      return { next, release, statuses, empty, result };
+    };
+    await run(5); // warm-up
+    const r = await run(seconds);
+    const pct = (xs: number[], q: number) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return Number(
+        sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!.toFixed(2),
+      );
+    };
+    const doubles = (
+      await p.db.query<{ c: number }>(
+        `SELECT count(*)::int AS c FROM (SELECT locked_by FROM tasks WHERE locked_by IS NOT NULL
+           GROUP BY locked_by HAVING count(*) > 1) x`,
+      )
+    ).rows[0]!.c;
+    record({
+      bench: 'workspace',
+      engine: 'postgres',
+      accounts: n,
+      collectors,
+      seconds,
+      ...stats,
+      ...setup,
+      nextRequests: r.next.length,
+      nextPerSecond: s(r.next.length / seconds),
+      nextP50Ms: pct(r.next, 0.5),
+      nextP90Ms: pct(r.next, 0.9),
+      nextP99Ms: pct(r.next, 0.99),
+      nextMaxMs: pct(r.next, 1),
+      releaseP99Ms: pct(r.release, 0.99),
+      emptyAnswers: r.empty,
+      statuses: Object.fromEntries(r.statuses),
+      errors: r.result.errors + r.result.timeouts,
+      autocannonP99Ms: r.result.latency.p99,
+      autocannonP50Ms: r.result.latency.p50,
+      collectorsHoldingTwo: doubles,
+    });
+    if (doubles > 0) throw new Error(`${doubles} collectors hold more than one task`);
+  } finally {
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+  }
+} finally {
+  await p.close();
+}
