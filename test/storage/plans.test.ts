@@ -201,6 +201,7 @@ describe(`repayment plans (${ENGINE})`, () => {
         },
       ),
     ).rejects.toMatchObject({
+      code: 'FORBIDDEN',
       details: [{ at: 'role', reason: 'the analyst role may not propose repayment plans' }],
     });
   });
@@ -279,7 +280,7 @@ describe(`repayment plans (${ENGINE})`, () => {
     await expect(
       approvePlan(deps(), planC.id, { user: 'bo', role: 'collector' }),
     ).rejects.toMatchObject({
-      code: 'VALIDATION',
+      code: 'FORBIDDEN',
       details: [{ at: 'role', reason: 'the collector role may not approve plans' }],
     });
     await expect(
@@ -552,7 +553,7 @@ describe(`repayment plans (${ENGINE})`, () => {
         payload: {},
         headers: as({ user: 'bo', role: 'collector' }),
       });
-      expect(byCollector.statusCode).toBe(400);
+      expect(byCollector.statusCode).toBe(403);
       expect(byCollector.json().details[0].at).toBe('role');
 
       const pending = (await app.inject({ url: '/api/plans?status=pending' })).json();
@@ -615,7 +616,7 @@ describe(`repayment plans (${ENGINE})`, () => {
         payload: { graceDays: 3 },
         headers: as(SUE),
       });
-      expect(notAdmin.statusCode).toBe(400);
+      expect(notAdmin.statusCode).toBe(403);
       const invalid = await app.inject({
         method: 'PUT',
         url: '/api/plans/policy',

@@ -22,6 +22,7 @@ import {
   cancellationRefusal,
   decidePlan,
   parsePlanPolicy,
+  proposerRefusal,
   rejectionRefusal,
   type LimitIssue,
   type PlanPolicy,
@@ -232,6 +233,12 @@ async function planOf(
   };
 }
 
+/** Refuses an actor whose role may not propose plans at all. */
+function mayPropose(actor: Actor, policy: PlanPolicy): void {
+  const reason = proposerRefusal(actor.role, policy);
+  if (reason) throw refused('the plan is refused', reason);
+}
+
 async function accountOf(deps: PlanDeps, ext: string): Promise<PlanAccount> {
   const acc = (await deps.plans.accounts([ext])).get(ext);
   if (!acc) throw notFound(`account ${ext}`);
@@ -256,15 +263,11 @@ export async function previewPlan(
   input: PlanInput,
   actor: Actor,
 ): Promise<PlanPreview> {
+  const policy = await deps.plans.policy();
+  mayPropose(actor, policy);
   const acc = await accountOf(deps, accountExt);
   // an open plan does not keep the collector from looking at another
-  const { plan, details } = await planOf(
-    deps,
-    { ...acc, openPlanId: null },
-    input,
-    actor,
-    await deps.plans.policy(),
-  );
+  const { plan, details } = await planOf(deps, { ...acc, openPlanId: null }, input, actor, policy);
   if (!plan) throw invalid('the plan is not valid', details);
   const { payments, removed, added, remainderSeq: _, ...amounts } = plan.quote;
   return {
@@ -296,8 +299,10 @@ export async function proposePlan(
       return { plan: seen, created: false };
     }
   }
+  const policy = await deps.plans.policy();
+  mayPropose(actor, policy);
   const acc = await accountOf(deps, accountExt);
-  const { plan, details } = await planOf(deps, acc, input, actor, await deps.plans.policy());
+  const { plan, details } = await planOf(deps, acc, input, actor, policy);
   if (!plan) throw invalid('the plan is not valid', details);
   const stored = await deps.plans.insert(plan);
   if (stored.status === 'pending') await (deps.notifier ?? SILENT_NOTIFIER).reviewNeeded(stored);
@@ -317,8 +322,9 @@ export async function importPlans(
   rows: readonly { line: number; row: PlanFileRow }[],
   actor: Actor,
 ): Promise<{ imported: number; pending: number }> {
-  const accounts = await deps.plans.accounts([...new Set(rows.map((r) => r.row.account))]);
   const policy = await deps.plans.policy();
+  mayPropose(actor, policy);
+  const accounts = await deps.plans.accounts([...new Set(rows.map((r) => r.row.account))]);
   const details: ErrorDetail[] = [];
   const out: NewPlan[] = [];
   const planned = new Set<number>();
@@ -344,6 +350,10 @@ export async function importPlans(
   const imported = await deps.plans.insertMany(out);
   return { imported, pending: out.filter((p) => p.status === 'pending').length };
 }
+
+/** A refusal for the actor's role: the role may not do this. */
+const refused = (what: string, reason: string) =>
+  new AppError('FORBIDDEN', `${what}: ${reason}`, [{ at: 'role', reason }]);
 
 const noteOf = (note: string | undefined) => (note?.trim() ? note.trim() : null);
 
@@ -384,7 +394,7 @@ export async function approvePlan(
       `plan ${id} no longer fits the account (${details.map((d) => `${d.at} ${d.reason}`).join('; ') || 'its ledger changed since it was proposed'}): reject it and propose again`,
     );
   const refusal = approvalRefusal(quoted.quote, actor, p.proposedBy, policy);
-  if (refusal) throw invalid('the approval is not valid', [{ at: 'role', reason: refusal }]);
+  if (refusal) throw refused('the approval is refused', refusal);
   return deps.plans.approve(id, acc, quoted.quote, {
     actor,
     today: quoted.today,
@@ -411,7 +421,7 @@ export async function rejectPlan(
     throw invalid('the rejection is not valid', [{ at: 'reason', reason: 'is required' }]);
   const p = await pendingPlan(deps, id);
   const refusal = rejectionRefusal(actor);
-  if (refusal) throw invalid('the rejection is not valid', [{ at: 'role', reason: refusal }]);
+  if (refusal) throw refused('the rejection is refused', refusal);
   return deps.plans.reject(id, await decisionOn(deps, p, actor, reason.trim()));
 }
 
@@ -432,7 +442,7 @@ export async function cancelPlan(
   if (p.status !== 'pending' && p.status !== 'active')
     throw new AppError('INVALID_STATE', `plan ${id} is ${p.status}: there is nothing to cancel`);
   const refusal = cancellationRefusal(p.status, actor, p.proposedBy);
-  if (refusal) throw invalid('the cancellation is not valid', [{ at: 'role', reason: refusal }]);
+  if (refusal) throw refused('the cancellation is refused', refusal);
   return deps.plans.cancel(id, await decisionOn(deps, p, actor, reason.trim()));
 }
 
@@ -471,9 +481,7 @@ export async function setPlanPolicy(
   actor: Actor,
 ): Promise<PlanPolicy> {
   if (actor.role !== 'administrator')
-    throw invalid('the policy is not valid', [
-      { at: 'role', reason: 'the plan policy is set by an administrator' },
-    ]);
+    throw refused('the policy is not changed', 'the plan policy is set by an administrator');
   const r = parsePlanPolicy(doc);
   if (!r.ok) throw invalid('the plan policy is not valid', r.issues);
   await deps.plans.savePolicy(r.policy);

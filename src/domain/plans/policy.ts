@@ -110,9 +110,14 @@ export type PlanDecision =
  * within the role's limits is active at once; above them, or a hardship plan proposed by a
  * role that does not supervise, it waits for approval.
  */
+/** Why `role` may not propose plans at all (the policy gives it no limits); null when it may. */
+export function proposerRefusal(role: Role, policy: PlanPolicy): string | null {
+  return policy.limits[role] ? null : `the ${role} role may not propose repayment plans`;
+}
+
 export function decidePlan(q: PlanQuote, role: Role, policy: PlanPolicy): PlanDecision {
   const limits = policy.limits[role];
-  if (!limits) return { ok: false, reason: `the ${role} role may not propose repayment plans` };
+  if (!limits) return { ok: false, reason: proposerRefusal(role, policy)! };
   const beyond = beyondLimits(q, limits);
   if (q.kind === 'hardship' && !maySupervise(role))
     beyond.push({ at: 'kind', reason: 'a hardship plan is reviewed by a supervisor' });

@@ -117,7 +117,7 @@ const Policy = Type.Object({
   limits: Type.Unknown({ description: 'By role: maxDiscountPercent, maxTermDays, …' }),
 });
 
-const Errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
 export function planRoutes(p: Platform): FastifyPluginAsync {
   return async (app0) => {
@@ -212,7 +212,7 @@ export function planRoutes(p: Platform): FastifyPluginAsync {
           tags: ['plans'],
           summary: 'Set the plan policy (an administrator; for plans proposed from now on)',
           body: Type.Unknown(),
-          response: { 200: Policy, 400: ErrorBody },
+          response: { 200: Policy, 400: ErrorBody, 403: ErrorBody },
         },
       },
       async (req) => setPlanPolicy(deps, req.body, actorOf(req)),
