@@ -18,6 +18,7 @@ import type { StoredPlan } from '../../src/app/plans/ports.ts';
 import {
   approvePlan,
   importPlans,
+  notifyBroken,
   previewPlan,
   proposePlan,
   rejectPlan,
@@ -443,7 +444,14 @@ describe(`repayment plans (${ENGINE})`, () => {
     const broken = (await p.plans.events(planB.id))[2]!;
     expect(broken).toMatchObject({ actor: 'cycle', role: 'system' });
     expect(broken.detail).toMatchObject({ day: day(7), missedDueDate: day(1) });
-    expect((await p.plans.brokenOn(day(7))).map((x) => x.id)).toContain(planB.id);
+    // the collector is told of the plans broken that day, after the cycle
+    const told: number[] = [];
+    const notifier = {
+      reviewNeeded: async () => {},
+      planBroken: async (xs: readonly StoredPlan[]) => void told.push(...xs.map((x) => x.id)),
+    };
+    expect(await notifyBroken({ ...deps(), notifier }, day(7))).toBe(told.length);
+    expect(told).toContain(planB.id);
 
     // A pays its second payment on its due date: completed, paid up
     await pay(a!, 8, planA.payments[1]!.amountMinor, planA.currency);
@@ -492,9 +500,20 @@ describe(`repayment plans (${ENGINE})`, () => {
       rows[0]!,
       { line: 3, row: { ...rows[1]!.row, count: '2', kind: 'settlement', discountPercent: '20' } },
     ];
-    expect(await importPlans(deps(), ok, ANN)).toEqual({ imported: 2, pending: 1 });
+    // the plan waiting for approval is passed on for a supervisor's review
+    const reviews: number[] = [];
+    const notifier = {
+      reviewNeeded: async (x: StoredPlan) => void reviews.push(x.id),
+      planBroken: async () => {},
+    };
+    expect(await importPlans({ ...deps(), notifier }, ok, ANN)).toEqual({
+      imported: 2,
+      pending: 1,
+    });
     expect((await p.plans.list({ account: g!, limit: 10 }))[0]!.status).toBe('active');
-    expect((await p.plans.list({ account: h!, limit: 10 }))[0]!.status).toBe('pending');
+    const pending = (await p.plans.list({ account: h!, limit: 10 }))[0]!;
+    expect(pending.status).toBe('pending');
+    expect(reviews).toEqual([pending.id]);
   });
 
   it('serves plans over HTTP: what-if, proposal (idempotent), approval by role, lists, policy', async () => {

@@ -346,13 +346,16 @@ export class SqlPlanStore implements PlanStore {
     throw new AppError('CONFLICT', `account ${n.account.ext} already has a plan open`);
   }
 
-  insertMany(plans: readonly NewPlan[]): Promise<number> {
+  insertMany(plans: readonly NewPlan[]): Promise<number[]> {
     return this.db.transaction(async (tx) => {
+      const ids: number[] = [];
       for (const n of plans) {
-        if ((await this.record(tx, n)) === null)
+        const id = await this.record(tx, n);
+        if (id === null)
           throw new AppError('CONFLICT', `account ${n.account.ext} already has a plan open`);
+        ids.push(id);
       }
-      return plans.length;
+      return ids;
     });
   }
 

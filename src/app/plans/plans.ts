@@ -347,8 +347,11 @@ export async function importPlans(
   }
   if (details.length > 0)
     throw invalid(`${details.length} problems; nothing was recorded`, details);
-  const imported = await deps.plans.insertMany(out);
-  return { imported, pending: out.filter((p) => p.status === 'pending').length };
+  const ids = await deps.plans.insertMany(out);
+  const pending = ids.filter((_, k) => out[k]!.status === 'pending');
+  for (const id of pending)
+    await (deps.notifier ?? SILENT_NOTIFIER).reviewNeeded((await deps.plans.get(id))!);
+  return { imported: ids.length, pending: pending.length };
 }
 
 /** A refusal for the actor's role: the role may not do this. */

@@ -109,8 +109,8 @@ export interface PlanStore {
    * CONFLICT when the account's ledger is no longer the one quoted, or it has an open plan.
    */
   insert(plan: NewPlan): Promise<StoredPlan>;
-  /** Records all of them in one transaction, or none (throws). */
-  insertMany(plans: readonly NewPlan[]): Promise<number>;
+  /** Records all of them in one transaction, or none (throws); their ids, in order. */
+  insertMany(plans: readonly NewPlan[]): Promise<number[]>;
   /** Starts a pending plan with the quote made now (its schedule change), approved. */
   approve(id: number, account: PlanAccount, quote: PlanQuote, d: PlanDecision): Promise<StoredPlan>;
   reject(id: number, d: PlanDecision): Promise<StoredPlan>;
