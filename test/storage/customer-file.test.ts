@@ -10,7 +10,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
-import { customerTimeline, searchCustomers } from '../../src/app/customers/customers.ts';
+import { SandboxProvider } from '../../src/adapters/channels/sandbox.ts';
+import {
+  changeContactPoint,
+  customerTimeline,
+  searchCustomers,
+} from '../../src/app/customers/customers.ts';
+import {
+  prepareDay,
+  processAllShards,
+  type DispatchDeps,
+} from '../../src/app/dispatch/dispatcher.ts';
+import { recordOutcome, startTask } from '../../src/app/dispatch/tasks.ts';
+import { publishSource } from '../../src/app/strategy/strategies.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
 import { recordHold } from '../../src/app/ledger/ledger-service.ts';
@@ -400,5 +412,136 @@ describe(`the customer file (${ENGINE})`, () => {
     expect((await searchCustomers(deps(), { q: '5550777' })).items.map((c) => c.id)).toEqual([
       'C3',
     ]);
+  });
+});
+
+describe(`the timeline of contacts (${ENGINE})`, () => {
+  let p: Platform;
+  const clock = fixedClock('2026-03-02T04:00:00Z');
+  const STRATEGY = `
+id: default
+name: Test policy
+segments:
+  - id: m1
+    stage: overdue
+    when: account.bucket == "M1"
+    steps:
+      - { id: notice, offset: 0, channel: sms, template: overdue_notice_1 }
+      - { id: call, offset: 0, channel: phone, template: pre_due_courtesy_call, priority: 60 }
+`;
+
+  beforeAll(async () => {
+    p = await openTestPlatform(clock);
+    const folder = folderWith({
+      'customers.csv': csv(
+        'customer_id,name,phone,email,timezone,language,jurisdiction',
+        'C1,Ann Lee,+12125550101,ann@example.com,America/New_York,en,US-NY',
+        'C3,Bob Ray,+12125550103,bob@example.com,America/New_York,en,US-MA',
+      ),
+      'accounts.csv': csv(
+        'account_id,customer_id,product,currency,principal,opened_on',
+        'A1,C1,loan,USD,100.00,2026-01-01',
+        'A3,C3,loan,USD,100.00,2026-01-01',
+      ),
+      'instalments.csv': csv(
+        'account_id,seq,due_date,principal_due,interest_due,fees_due',
+        'A1,1,2026-02-20,100.00,0,0',
+        'A3,1,2026-02-20,100.00,0,0',
+      ),
+    });
+    expect((await importPortfolio(new CsvFolderSource(folder), p.imports)).status).toBe('imported');
+    await publishSource(p.strategies, STRATEGY, {
+      by: 'test',
+      reason: 'test',
+      effectiveFrom: '2026-02-01',
+    });
+    // Bob opted out of texts: his text is blocked, and why is on his timeline
+    await changeContactPoint(
+      { customers: p.customers, policies: p.policies, clock },
+      'C3',
+      (await p.customers.contactPoints((await p.customers.ref('C3'))!))[0]!.id,
+      { optedOutOn: '2026-02-01' },
+      { user: 'mia', role: 'collector' },
+    );
+    await runCycles(
+      { cycles: p.cycles, policies: p.policies, clock, planner: p.planner },
+      { from: '2026-03-02', to: '2026-03-02' },
+    );
+    const deps: DispatchDeps = {
+      store: p.dispatch,
+      queue: p.jobs,
+      providers: { sms: new SandboxProvider('sms') },
+      settings: { companyName: 'Lender', publicUrl: 'https://pay.example' },
+      actor: 'test',
+    };
+    await prepareDay(deps, '2026-03-02', new Date('2026-03-02T04:00:00Z'));
+    await processAllShards(deps, {
+      now: () => new Date('2026-03-02T15:00:00Z'),
+      token: (s) => `t:${s}`,
+    });
+    const task = await p.db.query<{ id: number }>(
+      `SELECT t.id FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.external_id = 'C1'`,
+    );
+    const id = Number(task.rows[0]!.id);
+    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
+    await startTask(taskDeps, id, 'collector-1', new Date('2026-03-02T16:00:00Z'));
+    await recordOutcome(
+      taskDeps,
+      id,
+      { outcome: 'promise_to_pay', notes: 'will pay Friday', by: 'collector-1' },
+      new Date('2026-03-02T16:05:00Z'),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  const timeline = (ext: string, unmask = false) =>
+    customerTimeline(
+      { customers: p.customers, policies: p.policies, clock },
+      ext,
+      { user: 'mia', role: 'collector' },
+      { unmask, limit: 100 },
+    );
+
+  it('shows the strategy entry, its steps, the text with its delivery and the call', async () => {
+    const t = await timeline('C1');
+    const of = (kind: string) => t.items.filter((e) => e.kind === kind);
+    expect(of('strategy')[0]).toMatchObject({
+      account: 'A1',
+      detail: { strategy: 'default', segment: 'm1', bucket: 'M1' },
+    });
+    expect(
+      of('step')
+        .map((e) => e.detail.step)
+        .sort(),
+    ).toEqual(['call', 'notice']);
+    const text = of('message')[0]!;
+    expect(text.detail).toMatchObject({ channel: 'sms', state: 'sent', recipient: '+121****0101' });
+    expect((text.detail.events as { state: string }[]).map((e) => e.state)).toEqual(
+      expect.arrayContaining(['planned', 'queued', 'sent']),
+    );
+    expect(of('contact')).toEqual([
+      expect.objectContaining({
+        account: 'A1',
+        summary: 'outbound phone: promise_to_pay by collector-1',
+        detail: expect.objectContaining({ outcome: 'promise_to_pay', notes: 'will pay Friday' }),
+      }),
+    ]);
+    // in full for a role that may see it
+    const full = await timeline('C1', true);
+    expect(full.items.find((e) => e.kind === 'message')!.detail.recipient).toBe('+12125550101');
+  });
+
+  it('shows blocked contacts with the rule that stopped them', async () => {
+    const t = await timeline('C3');
+    // the number opted out in the file: neither the text nor the call is made
+    const blocked = t.items.filter((e) => e.kind === 'blocked');
+    expect(blocked.map((e) => e.detail.channel).sort()).toEqual(['phone', 'sms']);
+    for (const b of blocked) {
+      expect(b).toMatchObject({ account: 'A3', detail: { stage: 'plan' } });
+      expect(b.summary).toMatch(/blocked at plan: .*opt/i);
+    }
+    expect(t.items.some((e) => e.kind === 'message')).toBe(false);
   });
 });

@@ -105,6 +105,9 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCodePoint(last + 1);
 }
 
+/** Matches of a name beyond which walking the customer ids in order finds a page sooner. */
+const COMMON_NAME = 2000;
+
 const tsPrefixQuery = (words: readonly string[]) =>
   words.map((w) => `'${w.replaceAll("'", "''")}':*`).join(' & ');
 
@@ -731,13 +734,24 @@ export class SqlCustomerStore implements CustomerStore {
     };
   }
 
+  /**
+   * Each way the text may name a customer is one branch, each taking its first page in
+   * customer-id order by itself (a common name walks the id index and stops at the page; a rare
+   * one is read from its own index), merged and cut to the page.
+   */
   async search(terms: SearchTerms, after: string | undefined, limit: number): Promise<SearchHit[]> {
     const params: unknown[] = [terms.id, after ?? null, limit];
     const add = (v: unknown) => `$${params.push(v)}`;
-    const hits: string[] = [];
+    const page = `($2::text IS NULL OR c.external_id > $2::text)`;
+    const branch = (from: string, where: string) =>
+      `(SELECT c.id, c.external_id FROM ${from} WHERE ${where} AND ${page}
+        ORDER BY c.external_id LIMIT $3)`;
+    const branches: string[] = [];
     if (terms.id !== '') {
-      hits.push('SELECT id FROM customers WHERE external_id = $1');
-      hits.push('SELECT customer_id FROM accounts WHERE external_id = $1');
+      branches.push(branch('customers c', 'c.external_id = $1::text'));
+      branches.push(
+        branch('accounts a JOIN customers c ON c.id = a.customer_id', 'a.external_id = $1::text'),
+      );
     }
     for (const [kind, key] of [
       ['phone', terms.phoneKey],
@@ -746,20 +760,37 @@ export class SqlCustomerStore implements CustomerStore {
       if (!key) continue;
       const lo = add(key);
       const hi = add(prefixEnd(key));
-      const col = kind === 'phone' ? PHONE_KEY('phone') : 'lower(email)';
-      hits.push(`SELECT id FROM customers WHERE ${col} ~>=~ ${lo} AND ${col} ~<~ ${hi}`);
-      hits.push(
-        `SELECT customer_id FROM contact_points WHERE kind = '${kind}' AND search_key ~>=~ ${lo} AND search_key ~<~ ${hi}`,
+      const col = kind === 'phone' ? PHONE_KEY('c.phone') : 'lower(c.email)';
+      branches.push(branch('customers c', `${col} ~>=~ ${lo} AND ${col} ~<~ ${hi}`));
+      branches.push(
+        branch(
+          'contact_points cp JOIN customers c ON c.id = cp.customer_id',
+          `cp.kind = '${kind}' AND cp.search_key ~>=~ ${lo} AND cp.search_key ~<~ ${hi}`,
+        ),
       );
     }
-    if (terms.nameWords.length > 0)
-      hits.push(
-        `SELECT id FROM customers WHERE to_tsvector('simple', name) @@ to_tsquery('simple', ${add(tsPrefixQuery(terms.nameWords))})`,
+    if (terms.nameWords.length > 0) {
+      const tsq = add(tsPrefixQuery(terms.nameWords));
+      const match = `to_tsvector('simple', c.name) @@ to_tsquery('simple', ${tsq})`;
+      // The planner cannot tell a rare name from a common one: a common one is best found
+      // walking the ids in order, a rare one from the name index. A bounded look at the name
+      // index tells which (the fence keeps it on the index).
+      const probe = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM (SELECT c.id FROM customers c WHERE
+           to_tsvector('simple', c.name) @@ to_tsquery('simple', $1) OFFSET 0) f LIMIT ${COMMON_NAME}) x`,
+        [params[params.length - 1]],
       );
-    const from =
-      hits.length > 0
-        ? `customers c JOIN (${hits.join(' UNION ')}) h (id) ON h.id = c.id`
-        : 'customers c';
+      branches.push(
+        probe.rows[0]!.n >= COMMON_NAME
+          ? branch('customers c', match)
+          : `(SELECT id, external_id FROM (SELECT c.id, c.external_id FROM customers c
+               WHERE ${match} AND ${page} OFFSET 0) f ORDER BY external_id LIMIT $3)`,
+      );
+    }
+    const hits =
+      branches.length > 0
+        ? `SELECT DISTINCT id, external_id FROM (${branches.join(' UNION ALL ')}) b`
+        : `SELECT c.id, c.external_id FROM customers c WHERE ${page}`;
     const r = await this.db.query<{
       id: string;
       name: string;
@@ -768,11 +799,13 @@ export class SqlCustomerStore implements CustomerStore {
       address: string | null;
       accounts: string[];
     }>(
-      `SELECT c.external_id AS id, c.name, c.phone, c.email, c.address,
+      `WITH hits AS MATERIALIZED (
+         SELECT id, external_id FROM (${hits}) h WHERE $1::text IS NOT NULL
+         ORDER BY external_id LIMIT $3)
+       SELECT c.external_id AS id, c.name, c.phone, c.email, c.address,
               ARRAY(SELECT a.external_id FROM accounts a WHERE a.customer_id = c.id ORDER BY a.external_id) AS accounts
-       FROM ${from}
-       WHERE ($2::text IS NULL OR c.external_id > $2::text) AND ($1::text IS NOT NULL)
-       ORDER BY c.external_id LIMIT $3`,
+       FROM hits JOIN customers c ON c.id = hits.id
+       ORDER BY c.external_id`,
       params,
     );
     return r.rows;

@@ -245,7 +245,7 @@ export interface SearchTerms {
   phoneKey: string | null;
   /** An email's beginning, in lower case, when the text has an @. */
   emailPrefix: string | null;
-  /** The beginnings of a name's words, in lower case (none for a number or an email). */
+  /** The beginnings of a name's words, in lower case (none for a text with a digit or an @). */
   nameWords: string[];
 }
 
@@ -257,8 +257,9 @@ export function searchTerms(q: string): SearchTerms {
     id: text,
     phoneKey: isNumber ? searchKey('phone', text) : null,
     emailPrefix: isEmail ? text.toLowerCase() : null,
+    // names have no digits: a text with one is an id, a number or an address
     nameWords:
-      isNumber || isEmail
+      isEmail || /\d/.test(text)
         ? []
         : text
             .toLowerCase()
