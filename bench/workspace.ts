@@ -32,9 +32,21 @@ const { accounts } = args();
 const n = accounts[0]!;
 const collectors = get('collectors', 200);
 const seconds = get('seconds', 30);
+// Requests a second per collector (a next and a release in turn); 0: as fast as the server answers.
+const rate = get('rate', 1);
 const schema = `bench_workspace_${n}`;
 const AT = `${AS_OF}T13:30:00Z`;
 const PORT = 3917;
+
+interface Ctx {
+  collector?: string;
+  task?: number;
+}
+const headersOf = (collector: string) => ({
+  'x-recoup-user': collector,
+  'x-recoup-role': 'collector',
+  'content-type': 'application/json',
+});
 
 const p = await freshPlatform('postgres', schema, keep);
 const setup: Record<string, number> = {};
@@ -124,12 +136,16 @@ try {
     server.once('exit', (code) => reject(new Error(`the server stopped (${code})`)));
   });
   try {
-    const run = async (duration: number) => {
+    const run = async (duration: number, perCollector: number) => {
       const next: number[] = [];
       const release: number[] = [];
       const statuses = new Map<number, number>();
       let empty = 0;
       let k = 0;
+      // who holds each task, as the collectors see it: given by a 200, given back when the
+      // release is sent; a task given to a second collector before that is given twice
+      const holder = new Map<number, string>();
+      let givenTwice = 0;
       const turn = new WeakMap<object, number>();
       let done!: (r: autocannon.Result) => void;
       let fail!: (e: unknown) => void;
@@ -142,36 +158,45 @@ try {
           url: `http://127.0.0.1:${PORT}`,
           connections: collectors,
           duration,
-          setupClient: (client) => {
-            const id = `collector-${(k++ % collectors) + 1}`;
-            client.setHeaders({
-              'x-recoup-user': id,
-              'x-recoup-role': 'collector',
-              'content-type': 'application/json',
-            });
-          },
+          ...(perCollector > 0 ? { connectionRate: perCollector } : {}),
           requests: [
             {
               method: 'POST',
               path: '/api/desk/next',
               body: '{}',
+              // each connection is one collector, named on its first request
+              setupRequest: (req, ctx) => {
+                const context = ctx as Ctx;
+                context.collector ??= `collector-${(k++ % collectors) + 1}`;
+                return { ...req, headers: headersOf(context.collector) };
+              },
               onResponse: (status, body, ctx) => {
-                const context = ctx as { task?: number };
+                const context = ctx as Ctx;
                 const task =
                   status === 200
                     ? (JSON.parse(body) as { task: { id: number } | null }).task
                     : null;
                 if (!task) empty++;
+                else {
+                  const h = holder.get(task.id);
+                  if (h !== undefined && h !== context.collector) givenTwice++;
+                  holder.set(task.id, context.collector!);
+                }
                 context.task = task?.id ?? 0;
               },
             },
             {
               method: 'POST',
-              setupRequest: (req, ctx) => ({
-                ...req,
-                path: `/api/desk/tasks/${String((ctx as { task?: number }).task)}/release`,
-                body: '{}',
-              }),
+              setupRequest: (req, ctx) => {
+                const context = ctx as Ctx;
+                holder.delete(context.task!);
+                return {
+                  ...req,
+                  headers: headersOf(context.collector!),
+                  path: `/api/desk/tasks/${String(context.task)}/release`,
+                  body: '{}',
+                };
+              },
             },
           ],
         },
@@ -184,45 +209,55 @@ try {
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
       });
       const result = await finished;
-      return { next, release, statuses, empty, result };
+      return { next, release, statuses, empty, result, givenTwice };
     };
-    await run(5); // warm-up
-    const r = await run(seconds);
+    await run(5, rate); // warm-up
     const pct = (xs: number[], q: number) => {
       const sorted = [...xs].sort((a, b) => a - b);
       return Number(
         sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!.toFixed(2),
       );
     };
-    const doubles = (
-      await p.db.query<{ c: number }>(
-        `SELECT count(*)::int AS c FROM (SELECT locked_by FROM tasks WHERE locked_by IS NOT NULL
-           GROUP BY locked_by HAVING count(*) > 1) x`,
-      )
-    ).rows[0]!.c;
-    record({
-      bench: 'workspace',
-      engine: 'postgres',
-      accounts: n,
-      collectors,
-      seconds,
-      ...stats,
-      ...setup,
-      nextRequests: r.next.length,
-      nextPerSecond: s(r.next.length / seconds),
-      nextP50Ms: pct(r.next, 0.5),
-      nextP90Ms: pct(r.next, 0.9),
-      nextP99Ms: pct(r.next, 0.99),
-      nextMaxMs: pct(r.next, 1),
-      releaseP99Ms: pct(r.release, 0.99),
-      emptyAnswers: r.empty,
-      statuses: Object.fromEntries(r.statuses),
-      errors: r.result.errors + r.result.timeouts,
-      autocannonP99Ms: r.result.latency.p99,
-      autocannonP50Ms: r.result.latency.p50,
-      collectorsHoldingTwo: doubles,
-    });
-    if (doubles > 0) throw new Error(`${doubles} collectors hold more than one task`);
+    for (const [mode, perCollector] of [
+      ['paced', rate],
+      ['saturated', 0],
+    ] as const) {
+      const r = await run(seconds, perCollector);
+      const doubles = (
+        await p.db.query<{ c: number }>(
+          `SELECT count(*)::int AS c FROM (SELECT locked_by FROM tasks WHERE locked_by IS NOT NULL
+             GROUP BY locked_by HAVING count(*) > 1) x`,
+        )
+      ).rows[0]!.c;
+      record({
+        bench: 'workspace',
+        mode,
+        requestsPerCollectorPerSecond: perCollector || 'unlimited',
+        engine: 'postgres',
+        accounts: n,
+        collectors,
+        seconds,
+        ...stats,
+        ...setup,
+        nextRequests: r.next.length,
+        nextPerSecond: s(r.next.length / seconds),
+        nextP50Ms: pct(r.next, 0.5),
+        nextP90Ms: pct(r.next, 0.9),
+        nextP99Ms: pct(r.next, 0.99),
+        nextMaxMs: pct(r.next, 1),
+        releaseP99Ms: pct(r.release, 0.99),
+        emptyAnswers: r.empty,
+        statuses: Object.fromEntries(r.statuses),
+        errors: r.result.errors + r.result.timeouts,
+        autocannonP99Ms: r.result.latency.p99,
+        autocannonP50Ms: r.result.latency.p50,
+        collectorsHoldingTwo: doubles,
+        tasksGivenTwice: r.givenTwice,
+      });
+      if (doubles > 0 || r.givenTwice > 0)
+        throw new Error(`${doubles} collectors hold two tasks; ${r.givenTwice} tasks given twice`);
+      await p.db.query('UPDATE tasks SET locked_by = NULL, locked_until = NULL, not_before = NULL');
+    }
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');

@@ -69,7 +69,8 @@ describe(`dispatch commands (${ENGINE})`, () => {
     );
     expect(audit.code, audit.out).toBe(0);
     expect(JSON.parse(audit.out)).toMatchObject({ violationCount: 0 });
-  });
+    // ten days generated, imported, cycled and worked through the sandbox, each command a process
+  }, 240_000);
 
   it('the worker sends what is due today and stops when idle', () => {
     expect(recoup('cycle', '--as-of', today).code).toBe(0);
@@ -126,5 +127,5 @@ describe(`dispatch commands (${ENGINE})`, () => {
       recoup('compliance', 'calendar', 'remove', '--jurisdiction', 'CN', '--day', '2027-03-08')
         .code,
     ).toBe(1);
-  });
+  }, 120_000);
 });
