@@ -145,11 +145,11 @@ describe(`repayment plans (${ENGINE})`, () => {
          AND a.currency <> 'JPY' AND NOT s.on_hold
          AND EXISTS (SELECT 1 FROM instalments i WHERE i.account_id = a.id
                        AND i.due_date > $1::date + 40 AND i.interest_due > 0)
-       ORDER BY a.id LIMIT 9`,
+       ORDER BY a.id LIMIT 10`,
       [day(0)],
     );
     acc = r.rows.map((x) => x.ext);
-    expect(acc.length).toBe(9);
+    expect(acc.length).toBe(10);
   }, 180_000);
   afterAll(async () => {
     await p?.close();
@@ -654,4 +654,28 @@ describe(`repayment plans (${ENGINE})`, () => {
       await app.close();
     }
   });
+  it("keeps the plan's schedule on a break when the policy says keep", async () => {
+    // the policy set over HTTP above: 3 days of grace, onBreak keep
+    const j = acc[9]!;
+    clock.set(noon(8));
+    const planJ = await propose(j, {
+      kind: 'instalment',
+      count: 1,
+      frequency: 'weekly',
+      start: day(9),
+    });
+    expect(planJ).toMatchObject({ status: 'active', graceDays: 3, onBreak: 'keep' });
+    const agreed = await schedule(j);
+    for (let n = 9; n <= 13; n++) {
+      clock.set(noon(n));
+      await cycle(n);
+    }
+    expect(await plan(planJ.id)).toMatchObject({ status: 'broken', endedOn: day(13) });
+    // the schedule stays the plan's: days past due count from after the plan was agreed
+    expect(await schedule(j)).toEqual(agreed);
+    const s = await state(j);
+    expect(s.overdue_due_date! > day(0) && s.overdue_due_date! <= day(9)).toBe(true);
+    expect(await actionsOf(planJ.id)).toEqual(['proposed', 'started', 'broken']);
+    expect(await exitOn(j, 13)).toMatchObject({ exit_reason: null });
+  }, 240_000);
 });
