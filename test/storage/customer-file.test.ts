@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
+import { maskedUrl } from '../../src/adapters/http/routes/customers.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { SandboxProvider } from '../../src/adapters/channels/sandbox.ts';
@@ -124,6 +125,11 @@ describe(`the customer file (${ENGINE})`, () => {
         accounts: ['A2'],
       },
     ]);
+    // and so it is in the log
+    expect(maskedUrl('/api/customers?q=13812345678&limit=2')).toBe(
+      '/api/customers?q=138****5678&limit=2',
+    );
+    expect(maskedUrl('/api/accounts?after=A1')).toBe('/api/accounts?after=A1');
     // every customer, a page at a time
     const first = await json('GET', '/api/customers?limit=2');
     expect(first.body.items.map((c: { id: string }) => c.id)).toEqual(['C1', 'C2']);

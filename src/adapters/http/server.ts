@@ -17,7 +17,7 @@ import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 import { promiseRoutes } from './routes/promises.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 import { planRoutes } from './routes/plans.ts';
-import { customerRoutes } from './routes/customers.ts';
+import { customerRoutes, maskedUrl } from './routes/customers.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -32,7 +32,10 @@ export async function buildServer(
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    // a request's line in the log: searches for customers masked
+    logger: options.logger
+      ? { serializers: { req: (req) => ({ method: req.method, url: maskedUrl(req.url) }) } }
+      : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { maskAddress, maskDeep, maskEmail, maskName, maskPhone, maskRecipient } from './masking.ts';
+import {
+  maskAddress,
+  maskDeep,
+  maskEmail,
+  maskName,
+  maskPhone,
+  maskRecipient,
+  maskSearchText,
+} from './masking.ts';
 
 describe('masking personal data', () => {
   it('keeps the first three and last four digits of a phone', () => {
@@ -61,5 +69,12 @@ describe('masking personal data', () => {
       },
       notes: [{ body: 'called back' }],
     });
+  });
+
+  it('masks a search text by what it looks like', () => {
+    expect(maskSearchText('13812345678')).toBe('138****5678');
+    expect(maskSearchText('ann@exa')).toBe('a***@exa');
+    expect(maskSearchText('Ann Lee')).toBe('Ann L***');
+    expect(maskSearchText('C0500000')).toBe('C***');
   });
 });

@@ -91,3 +91,10 @@ export function maskDeep(value: unknown): unknown {
   }
   return out;
 }
+
+/** A search text as logs show it: a number, an email or a name, masked as one. */
+export function maskSearchText(q: string): string {
+  if (q.includes('@')) return maskEmail(q);
+  if (/\d/.test(q)) return /^[+\d\s().-]+$/.test(q) ? maskPhone(q) : `${[...q][0] ?? ''}***`;
+  return maskName(q);
+}

@@ -30,6 +30,7 @@ import {
   INCOME_PERIODS,
   TIMELINE_KINDS,
 } from '../../../domain/customers/file.ts';
+import { maskSearchText } from '../../../domain/customers/masking.ts';
 import type { Platform } from '../../platform.ts';
 import type { Actor } from '../../../domain/access/roles.ts';
 import type {
@@ -207,6 +208,16 @@ const FinancialsBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** A request's URL as logs show it: a customer search's text masked. */
+export function maskedUrl(url: string): string {
+  const [path, query] = url.split('?', 2) as [string, string | undefined];
+  if (query === undefined || !/^\/api\/customers\/?$/.test(path)) return url;
+  const params = new URLSearchParams(query);
+  const q = params.get('q');
+  if (q !== null) params.set('q', maskSearchText(q));
+  return `${path}?${params.toString()}`;
+}
 
 export function customerRoutes(p: Platform): FastifyPluginAsync {
   return async (app0) => {
