@@ -19,9 +19,12 @@ import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
 import { makePromise } from '../../src/app/promises/promises.ts';
 import { publishSource } from '../../src/app/strategy/strategies.ts';
 import type { Collector } from '../../src/app/workspace/ports.ts';
+import type { StoredPlan } from '../../src/app/plans/ports.ts';
 import {
   addTask,
   assignAccount,
+  completeReview,
+  planNotifier,
   moveTasks,
   nextTask,
   prepareQueues,
@@ -373,6 +376,67 @@ describe(`the collector's workspace (${ENGINE})`, () => {
     );
     expect(t!.assignee).toBe('ann');
     expect(t!.callable_from).not.toBeNull();
+  });
+
+  it("turns plans' needs into work: a review for a plan waiting for approval, a call for a broken one", async () => {
+    const [acc] = await rows<{ ext: string }>(
+      `SELECT a.external_id AS ext FROM account_states s JOIN accounts a ON a.id = s.account_id
+       WHERE s.arrears > 0 AND NOT s.on_hold ORDER BY a.id DESC LIMIT 1`,
+    );
+    const now = clock.now();
+    const notifier = planNotifier(
+      ws(),
+      () => day(6),
+      () => now,
+    );
+    const plan = {
+      id: 901,
+      account: acc!.ext,
+      kind: 'settlement',
+      proposedBy: 'ann',
+      missedDueDate: day(4),
+    } as unknown as StoredPlan;
+    await notifier.reviewNeeded(plan);
+    await notifier.reviewNeeded(plan); // once per plan
+    await notifier.planBroken([plan]);
+    const made = await rows<{
+      id: string;
+      kind: string;
+      source: string;
+      assignee: string | null;
+      due_on: string;
+      reason: string;
+    }>(
+      `SELECT id, kind, source, assignee, due_on::text AS due_on, reason FROM tasks
+       WHERE plan_id = 901 ORDER BY id`,
+    );
+    expect(made.map((t) => [t.kind, t.source, t.assignee, t.due_on])).toEqual([
+      ['review', 'review', null, day(6)],
+      ['call', 'broken_plan', 'ann', day(7)],
+    ]);
+    expect(made[1]!.reason).toBe(
+      `the settlement plan 901 was broken: the payment due ${day(4)} was missed`,
+    );
+    // a review is not a call: never offered by "next account", never started, only completed
+    const review = Number(made[0]!.id);
+    await expect(startTask(taskDeps(), review, 'sam', now)).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
+    await completeReview(
+      ws(),
+      SUPERVISOR,
+      review,
+      { outcome: 'approved', notes: 'income checked' },
+      now,
+    );
+    await expect(
+      completeReview(ws(), SUPERVISOR, review, { outcome: 'approved' }, now),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    const [done] = await rows<{ state: string; outcome: string }>(
+      'SELECT state, outcome FROM tasks WHERE id = $1',
+      [review],
+    );
+    expect(done).toEqual({ state: 'done', outcome: 'approved' });
   });
 
   it('serves the desk over HTTP with the caller as the collector', async () => {

@@ -75,7 +75,7 @@ export class SqlTaskStore implements TaskStore {
   constructor(private readonly db: Database) {}
 
   async tasks(f: {
-    kind?: 'call' | 'visit';
+    kind?: 'call' | 'visit' | 'review';
     state?: string;
     dueOn?: LocalDate;
     assignee?: string;

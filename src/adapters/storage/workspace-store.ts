@@ -532,19 +532,23 @@ export class SqlWorkspaceStore implements WorkspaceStore {
     const r = await this.db.query<{ id: string | number }>(
       `WITH n AS (
          INSERT INTO tasks (dispatch_id, kind, account_id, customer_id, queue, priority, due_on,
-           state, assignee, team, source, due_at, reason, created_by, created_at, updated_at)
-         SELECT NULL, 'call', a.id, a.customer_id, $2, $3,
+           state, assignee, team, source, due_at, reason, created_by, plan_id, created_at,
+           updated_at)
+         SELECT NULL, $12, a.id, a.customer_id, $2, $3,
                 coalesce(($5::timestamptz AT TIME ZONE c.timezone)::date, $4::date),
                 CASE WHEN $6::text IS NULL THEN 'open' ELSE 'assigned' END, $6, $7, $8,
-                $5::timestamptz, $9, $10, $11::timestamptz, $11::timestamptz
+                $5::timestamptz, $9, $10, $13::bigint, $11::timestamptz, $11::timestamptz
          FROM accounts a JOIN customers c ON c.id = a.customer_id WHERE a.external_id = $1
+         ON CONFLICT (plan_id, source) WHERE plan_id IS NOT NULL DO NOTHING
          RETURNING id),
        ev AS (
          INSERT INTO task_events (task_id, at, actor, action, detail)
          SELECT id, $11::timestamptz, $10, 'created',
                 jsonb_strip_nulls(jsonb_build_object('source', $8::text, 'reason', $9::text, 'to', $6::text))
          FROM n)
-       SELECT id FROM n`,
+       SELECT id FROM n
+       UNION ALL
+       SELECT id FROM tasks WHERE plan_id = $13::bigint AND source = $8 AND NOT EXISTS (SELECT 1 FROM n)`,
       [
         t.accountExt,
         t.queue,
@@ -557,9 +561,32 @@ export class SqlWorkspaceStore implements WorkspaceStore {
         t.reason,
         t.createdBy,
         now.toISOString(),
+        t.kind,
+        t.planId,
       ],
     );
     return r.rows[0] ? Number(r.rows[0].id) : null;
+  }
+
+  async completeReview(
+    taskId: number,
+    by: string,
+    outcome: string,
+    notes: string | null,
+    now: Date,
+  ): Promise<boolean> {
+    const r = await this.db.query(
+      `WITH d AS (
+         UPDATE tasks SET state = 'done', outcome = $3, notes = coalesce($4, notes),
+           outcome_at = $5::timestamptz, assignee = coalesce(assignee, $2),
+           updated_at = $5::timestamptz
+         WHERE id = $1 AND kind = 'review' AND state IN ('open', 'assigned')
+         RETURNING id)
+       INSERT INTO task_events (task_id, at, actor, action, detail)
+       SELECT id, $5::timestamptz, $2, 'done', jsonb_build_object('outcome', $3::text) FROM d`,
+      [taskId, by, outcome, notes, now.toISOString()],
+    );
+    return r.rowCount > 0;
   }
 
   async events(taskId: number): Promise<TaskEvent[]> {

@@ -266,7 +266,8 @@ export interface TaskRow {
   /** The dispatch a strategy's call or visit came from; null for the workspace's own tasks. */
   dispatchId: number | null;
   source: string;
-  kind: 'call' | 'visit';
+  /** A review is work for staff (a plan to approve, a hardship to look at), not a contact. */
+  kind: 'call' | 'visit' | 'review';
   accountId: number;
   accountExt: string;
   customerId: number;
@@ -309,7 +310,7 @@ export interface FieldAgent {
 
 export interface TaskStore {
   tasks(filter: {
-    kind?: 'call' | 'visit';
+    kind?: 'call' | 'visit' | 'review';
     state?: string;
     dueOn?: LocalDate;
     assignee?: string;

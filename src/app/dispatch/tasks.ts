@@ -50,6 +50,8 @@ export async function startTask(
 ): Promise<{ task: TaskRow; decision: ContactDecision }> {
   const task = await deps.tasks.task(taskId);
   if (!task) throw notFound(`task ${taskId}`);
+  if (task.kind === 'review')
+    throw new AppError('INVALID_STATE', `task ${taskId} is a review: it is completed, not started`);
   if (task.state !== 'open' && task.state !== 'assigned')
     throw new AppError('INVALID_STATE', `task ${taskId} is ${task.state}`);
   if (task.lockedBy !== null && task.lockedBy !== by && task.lockedUntil && task.lockedUntil > now)

@@ -60,6 +60,7 @@ export interface QueueUpdate {
 export const TASK_SOURCES = [
   'strategy',
   'broken_promise',
+  'broken_plan',
   'callback',
   'supervisor',
   'review',
@@ -102,7 +103,9 @@ export interface DeskTask {
 
 export interface NewTask {
   accountExt: string;
+  kind: 'call' | 'review';
   source: TaskSource;
+  planId: number | null;
   queue: string;
   dueOn: LocalDate;
   dueAt: Date | null;
@@ -170,7 +173,16 @@ export interface WorkspaceStore {
   ): Promise<number>;
   /** Gives an account to a collector: its open tasks move with it. */
   setOwner(accountExt: string, collector: string, by: string, now: Date): Promise<number | null>;
+  /** A new task (for a plan, at most one of each source: the existing one's id). */
   createTask(t: NewTask, now: Date): Promise<number | null>;
+  /** Closes an open review task; false when it is not one. */
+  completeReview(
+    taskId: number,
+    by: string,
+    outcome: string,
+    notes: string | null,
+    now: Date,
+  ): Promise<boolean>;
   events(taskId: number): Promise<TaskEvent[]>;
   scripts(): Promise<CallScript[]>;
   saveScript(s: CallScript, at: Date): Promise<void>;

@@ -18,7 +18,8 @@ import {
   type CallScript,
 } from '../../domain/workspace/script.ts';
 import { callWindow } from '../../domain/workspace/window.ts';
-import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { addDays, isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import type { PlanNotifier } from '../plans/ports.ts';
 import { AppError, forbidden, invalid, notFound } from '../shared/errors.ts';
 import type { Collector, DeskTask, QueueFact, QueueUpdate, Team, WorkspaceStore } from './ports.ts';
 
@@ -270,16 +271,18 @@ export interface NewTaskInput {
 }
 
 /**
- * A task added by a supervisor (or a callback the customer asked for): set in its queue at
- * once. `source` says which.
+ * A task added by a supervisor, a callback the customer asked for, the follow-up of a broken
+ * plan (calls, set in their queue at once), or a review for staff (a plan waiting for approval,
+ * a hardship or dispute stated by the customer: work, not a contact). `source` says which.
  */
 export async function addTask(
   deps: WorkspaceDeps,
   actor: Actor,
   input: NewTaskInput,
-  source: 'supervisor' | 'callback' | 'review',
+  source: 'supervisor' | 'callback' | 'review' | 'broken_plan',
   today: LocalDate,
   now: Date,
+  planId: number | null = null,
 ): Promise<number> {
   if (source === 'supervisor') supervisor(actor);
   const details: { at: string; reason: string }[] = [];
@@ -298,26 +301,104 @@ export async function addTask(
   if (input.assignee !== undefined) await activeCollector(deps, input.assignee);
   if (input.team !== undefined && !(await deps.workspace.teams()).some((t) => t.id === input.team))
     throw notFound(`team ${input.team}`);
-  const dueOn = (input.dueOn as LocalDate | undefined) ?? (dueAt ? null : today);
+  const kind = source === 'review' ? 'review' : 'call';
   const id = await deps.workspace.createTask(
     {
       accountExt: input.account,
+      kind,
       source,
-      queue: source === 'callback' ? 'callbacks' : source === 'review' ? 'reviews' : 'supervisor',
+      planId,
+      queue: QUEUE_OF[source],
       // a callback's day is the customer's: the store takes it from the due time
-      dueOn: dueOn ?? today,
+      dueOn: (input.dueOn as LocalDate | undefined) ?? today,
       dueAt,
       assignee: input.assignee ?? null,
       team: input.team ?? null,
       reason: input.reason ?? null,
       createdBy: actor.user,
-      priority: source === 'callback' ? 90 : 80,
+      priority: PRIORITY_OF[source],
     },
     now,
   );
   if (id === null) throw notFound(`account ${input.account}`);
-  await prepareQueues(deps, { taskIds: [id] }, now);
+  if (kind === 'call') await prepareQueues(deps, { taskIds: [id] }, now);
   return id;
+}
+
+const QUEUE_OF = {
+  supervisor: 'supervisor',
+  callback: 'callbacks',
+  review: 'reviews',
+  broken_plan: 'broken_plans',
+} as const;
+const PRIORITY_OF = { supervisor: 80, callback: 90, review: 70, broken_plan: 85 } as const;
+
+/** Closes a review: what was decided, by whom (no contact is made, so no rules to check). */
+export async function completeReview(
+  deps: WorkspaceDeps,
+  actor: Actor,
+  taskId: number,
+  input: { outcome: string; notes?: string | undefined },
+  now: Date,
+): Promise<void> {
+  if (!input.outcome.trim())
+    throw invalid('the review is not valid', [{ at: 'outcome', reason: 'is required' }]);
+  if (
+    !(await deps.workspace.completeReview(
+      taskId,
+      actor.user,
+      input.outcome,
+      input.notes ?? null,
+      now,
+    ))
+  )
+    throw new AppError('INVALID_STATE', `task ${taskId} is not an open review`);
+}
+
+/**
+ * The plans' needs in the collectors' work: a plan waiting for a supervisor becomes a review; a
+ * broken plan becomes a call for the collector who agreed it (or the pool), due the next day.
+ */
+export function planNotifier(
+  deps: WorkspaceDeps,
+  today: () => LocalDate,
+  now: () => Date,
+): PlanNotifier {
+  const system: Actor = { user: 'plans', role: 'supervisor' };
+  return {
+    reviewNeeded: async (plan) => {
+      await addTask(
+        deps,
+        system,
+        {
+          account: plan.account,
+          reason: `the ${plan.kind} plan ${plan.id} proposed by ${plan.proposedBy} waits for a supervisor`,
+        },
+        'review',
+        today(),
+        now(),
+        plan.id,
+      );
+    },
+    planBroken: async (plans) => {
+      const collectors = new Set((await deps.workspace.collectors()).map((c) => c.id));
+      for (const plan of plans)
+        await addTask(
+          deps,
+          system,
+          {
+            account: plan.account,
+            dueOn: addDays(today(), 1),
+            ...(collectors.has(plan.proposedBy) ? { assignee: plan.proposedBy } : {}),
+            reason: `the ${plan.kind} plan ${plan.id} was broken${plan.missedDueDate ? `: the payment due ${plan.missedDueDate} was missed` : ''}`,
+          },
+          'broken_plan',
+          today(),
+          now(),
+          plan.id,
+        );
+    },
+  };
 }
 
 /** Collectors replaced by a document: every field checked, errors naming the row. */

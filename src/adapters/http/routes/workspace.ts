@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import {
   addTask,
   assignAccount,
+  completeReview,
   moveTasks,
   nextTask,
   prepareQueues,
@@ -153,8 +154,9 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
       {
         schema: {
           tags: ['desk'],
-          summary: "The calling collector's call tasks",
+          summary: "The calling collector's tasks: calls (default) or reviews",
           querystring: Type.Object({
+            kind: Type.Optional(Type.String({ description: 'call or review' })),
             state: Type.Optional(Type.String()),
             after: Type.Optional(Type.Integer({ minimum: 0 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -163,7 +165,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
       },
       async (req) => ({
         tasks: await p.tasks.tasks({
-          kind: 'call',
+          kind: req.query.kind === 'review' ? 'review' : 'call',
           assignee: actorOf(req).user,
           limit: req.query.limit ?? 100,
           afterId: req.query.after ?? 0,
@@ -208,6 +210,29 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
           p.clock.now(),
         );
         return reply.code(201).send({ id });
+      },
+    );
+
+    app.post(
+      '/tasks/:id/complete',
+      {
+        schema: {
+          tags: ['tasks'],
+          summary: 'Close a review (a plan to approve, a hardship or dispute to look at)',
+          params: Type.Object({ id: Type.Integer() }),
+          body: Type.Object(
+            {
+              outcome: Type.String({ minLength: 1, maxLength: 200 }),
+              notes: Type.Optional(Type.String({ maxLength: 4000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), 400: ErrorBody, 409: ErrorBody },
+        },
+      },
+      async (req, reply) => {
+        await completeReview(deps, actorOf(req), req.params.id, req.body, p.clock.now());
+        return reply.code(204).send(null);
       },
     );
 

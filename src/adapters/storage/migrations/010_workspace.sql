@@ -33,11 +33,15 @@ CREATE TABLE account_owners (
   by_user     text NOT NULL
 );
 
--- Tasks no longer all come from a dispatch.
+-- Tasks no longer all come from a dispatch; a review (a plan waiting for approval, a hardship
+-- or dispute a customer stated) is work for staff, not a contact.
 ALTER TABLE tasks ALTER COLUMN dispatch_id DROP NOT NULL;
+ALTER TABLE tasks DROP CONSTRAINT tasks_kind_check;
+ALTER TABLE tasks ADD CONSTRAINT tasks_kind_check CHECK (kind IN ('call', 'visit', 'review'));
 ALTER TABLE tasks
   ADD COLUMN source text NOT NULL DEFAULT 'strategy'
-    CHECK (source IN ('strategy', 'broken_promise', 'callback', 'supervisor', 'review')),
+    CHECK (source IN ('strategy', 'broken_promise', 'broken_plan', 'callback', 'supervisor',
+      'review')),
   -- a callback's agreed time; a supervisor's task may have one too
   ADD COLUMN due_at timestamptz,
   ADD COLUMN team text,
@@ -61,6 +65,7 @@ ALTER TABLE tasks
   ADD COLUMN locked_by text,
   ADD COLUMN locked_until timestamptz,
   ADD COLUMN promise_id bigint,
+  ADD COLUMN plan_id bigint,
   ADD COLUMN next_action_on date,
   ADD COLUMN created_by text;
 
@@ -71,8 +76,9 @@ CREATE INDEX tasks_pool_idx ON tasks (value DESC, id)
   WHERE kind = 'call' AND state = 'open' AND assignee IS NULL;
 CREATE INDEX tasks_locked_idx ON tasks (locked_by) WHERE locked_by IS NOT NULL;
 CREATE INDEX tasks_account_idx ON tasks (account_id, state);
--- one follow-up task per broken promise
+-- one follow-up task per broken promise, one per broken plan, one review per plan
 CREATE UNIQUE INDEX tasks_promise_idx ON tasks (promise_id) WHERE source = 'broken_promise';
+CREATE UNIQUE INDEX tasks_plan_idx ON tasks (plan_id, source) WHERE plan_id IS NOT NULL;
 
 -- Everything that happened to a task, by whom: given out, released, moved, started, done.
 CREATE TABLE task_events (
