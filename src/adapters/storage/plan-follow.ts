@@ -231,42 +231,42 @@ export async function followPlans(tx: SqlConnection, asOf: LocalDate): Promise<P
 }
 
 /**
- * Undoes what the cycle decided about plans from `from` on (a rewind of the cycle): the
- * schedule changes it made (each account's latest first), the plans it completed or broke,
- * its events.
+ * Undoes what the cycle decided about plans from `from` on (a rewind of the cycle): the plans
+ * it completed or broke go back to active, the schedule change it made for each (a settlement's
+ * write-off, a restored schedule) is undone, and its events are removed. A plan is left as
+ * decided when a newer plan was agreed on its account since: that agreement was a person's,
+ * made on the schedule as it then was.
  */
 export async function rewindPlans(tx: SqlConnection, from: LocalDate): Promise<void> {
-  for (;;) {
-    await tx.query(
-      `CREATE TEMP TABLE plan_undo ON COMMIT DROP AS
-       SELECT DISTINCT ON (account_id) id, account_id, added_seqs FROM schedule_changes
-       WHERE by_cycle AND on_date >= $1::date ORDER BY account_id, id DESC`,
-      [from],
-    );
-    const n = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM plan_undo');
-    if (n.rows[0]!.n > 0)
-      await tx.exec(
-        `DELETE FROM instalments i USING plan_undo u
-         WHERE i.account_id = u.account_id AND i.seq = ANY(u.added_seqs);
-         INSERT INTO instalments (account_id, seq, due_date, principal_due, interest_due, fees_due)
-         SELECT h.account_id, h.seq, h.due_date, h.principal_due, h.interest_due, h.fees_due
-         FROM instalment_history h JOIN plan_undo u ON u.id = h.change_id;
-         DELETE FROM write_offs w USING plan_undo u WHERE w.change_id = u.id;
-         DELETE FROM instalment_history h USING plan_undo u WHERE h.change_id = u.id;
-         DELETE FROM schedule_changes c USING plan_undo u WHERE c.id = u.id`,
-      );
-    await tx.exec('DROP TABLE plan_undo');
-    if (n.rows[0]!.n === 0) break;
-  }
   await tx.query(
-    `UPDATE plans SET status = 'active', ended_on = NULL, missed_due_date = NULL
-     WHERE status IN ('completed', 'broken') AND ended_on >= $1::date`,
+    `CREATE TEMP TABLE plan_reset ON COMMIT DROP AS
+     SELECT p.id FROM plans p
+     WHERE p.status IN ('completed', 'broken') AND p.ended_on >= $1::date
+       AND NOT EXISTS (SELECT 1 FROM plans o WHERE o.account_id = p.account_id AND o.id > p.id)`,
     [from],
   );
+  // the cycle makes at most one schedule change per plan (when it ends it)
+  await tx.exec(
+    `CREATE TEMP TABLE plan_undo ON COMMIT DROP AS
+       SELECT c.id, c.account_id, c.added_seqs FROM schedule_changes c
+       JOIN plan_reset r ON r.id = c.plan_id WHERE c.by_cycle;
+     DELETE FROM instalments i USING plan_undo u
+     WHERE i.account_id = u.account_id AND i.seq = ANY(u.added_seqs);
+     INSERT INTO instalments (account_id, seq, due_date, principal_due, interest_due, fees_due)
+     SELECT h.account_id, h.seq, h.due_date, h.principal_due, h.interest_due, h.fees_due
+     FROM instalment_history h JOIN plan_undo u ON u.id = h.change_id;
+     DELETE FROM write_offs w USING plan_undo u WHERE w.change_id = u.id;
+     DELETE FROM instalment_history h USING plan_undo u WHERE h.change_id = u.id;
+     DELETE FROM schedule_changes c USING plan_undo u WHERE c.id = u.id;
+     UPDATE plans p SET status = 'active', ended_on = NULL, missed_due_date = NULL
+     FROM plan_reset r WHERE p.id = r.id`,
+  );
   await tx.query(
-    `DELETE FROM plan_events WHERE actor = $2 AND role = $3 AND (detail->>'day')::date >= $1::date`,
+    `DELETE FROM plan_events e USING plan_reset r
+     WHERE e.plan_id = r.id AND e.actor = $2 AND e.role = $3 AND (e.detail->>'day')::date >= $1::date`,
     [from, CYCLE_ACTOR.user, CYCLE_ACTOR.role],
   );
+  await tx.exec('DROP TABLE plan_undo; DROP TABLE plan_reset');
 }
 
 /**
