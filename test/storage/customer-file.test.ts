@@ -23,6 +23,7 @@ import {
   type DispatchDeps,
 } from '../../src/app/dispatch/dispatcher.ts';
 import { recordOutcome, startTask } from '../../src/app/dispatch/tasks.ts';
+import { proposePlan } from '../../src/app/plans/plans.ts';
 import { publishSource } from '../../src/app/strategy/strategies.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
@@ -549,5 +550,24 @@ segments:
       expect(b.summary).toMatch(/blocked at plan: .*opt/i);
     }
     expect(t.items.some((e) => e.kind === 'message')).toBe(false);
+  });
+
+  it('shows a repayment plan agreed on an account', async () => {
+    const { plan } = await proposePlan(
+      { plans: p.plans, policies: p.policies, clock },
+      'A1',
+      { kind: 'deferral', from: '2026-02-20', days: 30 },
+      { user: 'sam', role: 'supervisor' },
+    );
+    const t = await customerTimeline(
+      { customers: p.customers, policies: p.policies, clock },
+      'C1',
+      { user: 'sam', role: 'supervisor' },
+      { kinds: 'plan' },
+    );
+    expect(t.items.length).toBeGreaterThan(0);
+    for (const e of t.items)
+      expect(e).toMatchObject({ kind: 'plan', account: 'A1', detail: { plan: plan.id } });
+    expect(t.items.map((e) => e.summary)).toContainEqual(expect.stringContaining('by sam'));
   });
 });

@@ -32,7 +32,11 @@ import {
 import type { Product } from '../../domain/ledger/types.ts';
 import type { PromiseStatus } from '../../domain/promises/promise.ts';
 import { readTimeline } from './customer-timeline.ts';
+import type { AccountStatesTable } from './schema.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
+
+/** An account's state as the file reads it (all null when it has not been cycled yet). */
+type StateColumns = Omit<AccountStatesTable, 'account_id' | 'overdue_due_date' | 'delinquent_date'>;
 
 /** The search key of the customers row's phone and email, as the domain's searchKey makes it. */
 const PHONE_KEY = (col: string) => `reverse(regexp_replace(${col}, '[^0-9]', '', 'g'))`;
@@ -587,28 +591,20 @@ export class SqlCustomerStore implements CustomerStore {
 
   private async accounts(customerId: number): Promise<FileAccount[]> {
     const [accounts, scores, holds] = await Promise.all([
-      this.db.query<{
-        id: number;
-        ext: string;
-        product: string;
-        currency: string;
-        principal: number;
-        opened_on: string;
-        outstanding: number | null;
-        arrears: number;
-        credit: number;
-        past_due_days: number;
-        delinquent_days: number;
-        bucket: string;
-        ageing: Record<string, number>;
-        next_due_date: string | null;
-        last_paid_on: string | null;
-        on_hold: boolean;
-        tier: string | null;
-        tier_purpose: string;
-        tier_on: string;
-        segment_id: string | null;
-      }>(
+      this.db.query<
+        {
+          id: number;
+          ext: string;
+          product: string;
+          currency: string;
+          principal: number;
+          opened_on: string;
+          tier: string | null;
+          tier_purpose: string;
+          tier_on: string;
+          segment_id: string | null;
+        } & StateColumns
+      >(
         `SELECT a.id, a.external_id AS ext, a.product, a.currency, a.principal, a.opened_on,
                 s.outstanding, s.arrears, s.credit, s.past_due_days, s.delinquent_days, s.bucket, s.ageing,
                 s.next_due_date, s.last_paid_on, s.on_hold,
@@ -654,7 +650,7 @@ export class SqlCustomerStore implements CustomerStore {
       principalMinor: Number(a.principal),
       openedOn: a.opened_on,
       state:
-        a.outstanding === null
+        (a.outstanding as number | null) === null
           ? null
           : {
               outstandingMinor: Number(a.outstanding),

@@ -15,8 +15,6 @@ import type { SqlConnection } from './sql-client.ts';
 interface Source {
   kind: TimelineKind;
   sql: string;
-  /** A table the source needs that may not exist (built by another part of Recoup). */
-  needs?: string;
 }
 
 const dayStart = (col: string) => `(${col}::timestamp AT TIME ZONE c.timezone)`;
@@ -95,11 +93,9 @@ export const TIMELINE_SOURCES: readonly Source[] = [
   },
   {
     kind: 'plan',
-    needs: 'plan_events',
-    sql: `SELECT pe.at, a.external_id AS account,
-            pe.plan_id || ':' || to_char(pe.at AT TIME ZONE 'UTC', 'YYYYMMDDHH24MISSUS') || ':' || pe.action AS key,
+    sql: `SELECT pe.at, a.external_id AS account, pe.id::text AS key,
             jsonb_build_object('plan', pe.plan_id, 'action', pe.action, 'by', pe.actor,
-              'detail', pe.detail) AS detail
+              'role', pe.role, 'detail', pe.detail) AS detail
           FROM plan_events pe JOIN accounts a ON a.id = pe.account_id
           WHERE a.customer_id = $1`,
   },
@@ -138,17 +134,7 @@ export async function readTimeline(
   before: TimelineCursor | null,
   limit: number,
 ): Promise<TimelineEntry[]> {
-  const wanted = TIMELINE_SOURCES.filter((s) => kinds.includes(s.kind));
-  const needed = [...new Set(wanted.flatMap((s) => (s.needs ? [s.needs] : [])))];
-  const present = new Set<string>();
-  if (needed.length > 0) {
-    const r = await db.query<{ name: string }>(
-      'SELECT n AS name FROM unnest($1::text[]) n WHERE to_regclass(n) IS NOT NULL',
-      [needed],
-    );
-    for (const x of r.rows) present.add(x.name);
-  }
-  const sources = wanted.filter((s) => !s.needs || present.has(s.needs));
+  const sources = TIMELINE_SOURCES.filter((s) => kinds.includes(s.kind));
   if (sources.length === 0) return [];
   const parts = sources.map(
     (s) => `(SELECT ${AT_TEXT} AS at, '${s.kind}'::text AS kind, account, key, detail
