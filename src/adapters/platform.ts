@@ -40,7 +40,8 @@ import YAML from 'yaml';
 import type { ModelStore } from '../app/scoring/ports.ts';
 import { SqlModelStore } from './storage/model-store.ts';
 import { SqlWorkspaceStore } from './storage/workspace-store.ts';
-import type { WorkspaceDeps } from '../app/workspace/workspace.ts';
+import { planNotifier, type WorkspaceDeps } from '../app/workspace/workspace.ts';
+import type { PlanDeps } from '../app/plans/plans.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -115,6 +116,20 @@ export function workspaceDeps(p: Platform, companyName: string): WorkspaceDeps {
     workspace: p.workspace,
     contexts: (ids, since) => p.dispatch.contexts(ids, since),
     companyName,
+  };
+}
+
+/** The plans' use cases, with their needs (reviews, broken plans) sent to the workspace. */
+export function planDeps(p: Platform, companyName: string): PlanDeps {
+  return {
+    plans: p.plans,
+    policies: p.policies,
+    clock: p.clock,
+    notifier: planNotifier(
+      workspaceDeps(p, companyName),
+      () => p.today(),
+      () => p.clock.now(),
+    ),
   };
 }
 

@@ -412,7 +412,7 @@ describe(`the collector's workspace (${ENGINE})`, () => {
     );
     expect(made.map((t) => [t.kind, t.source, t.assignee, t.due_on])).toEqual([
       ['review', 'review', null, day(6)],
-      ['call', 'broken_plan', 'ann', day(7)],
+      ['call', 'broken_plan', 'ann', day(6)],
     ]);
     expect(made[1]!.reason).toBe(
       `the settlement plan 901 was broken: the payment due ${day(4)} was missed`,

@@ -1,4 +1,5 @@
 /** What each CLI command does, on an open platform. Parsing lives in main.ts. */
+import { notifyBroken } from '../../app/plans/plans.ts';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -9,7 +10,7 @@ import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { CsvFolderSource } from '../files/csv-source.ts';
 import { trainFromPortfolio } from '../../app/scoring/portfolio.ts';
 import { PURPOSES } from '../../domain/scoring/purposes.ts';
-import type { Platform } from '../platform.ts';
+import { planDeps, type Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
 import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
 import { prepareDay } from '../../app/dispatch/dispatcher.ts';
@@ -81,7 +82,10 @@ export async function cycleDays(
   const providers = buildProviders(p, config.channels, { sandbox: dispatch === 'simulate' });
   const dd = dispatchDeps(p, providers, config.channels, 'cycle');
   const today = p.today();
+  const plans = planDeps(p, config.channels.companyName);
   const afterDay = async (day: LocalDate) => {
+    // plans the cycle found broken: a call for the collector who agreed each
+    await notifyBroken(plans, day);
     if (dispatch === 'none') return;
     if (dispatch === 'simulate' && day < today) {
       if (day >= addDays(today, -simulatedDays))

@@ -20,7 +20,8 @@ import { isRole, type Actor } from '../../domain/access/roles.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
 import { readCsvTable } from '../files/csv-table.ts';
 import { readJsonOrYaml } from '../files/documents.ts';
-import type { Platform } from '../platform.ts';
+import { planDeps, type Platform } from '../platform.ts';
+import { loadConfig } from '../config.ts';
 import { out, type WithPlatform } from './format.ts';
 
 /** The file's columns: the required ones, then the optional terms (the CLI's option names). */
@@ -127,7 +128,7 @@ const inputOf = (o: TermOptions): PlanInput => ({
 
 export function registerPlanCommands(cli: Command, withPlatform: WithPlatform): void {
   const plan = cli.command('plan').description('repayment plans');
-  const deps = (p: Platform) => ({ plans: p.plans, policies: p.policies, clock: p.clock });
+  const deps = (p: Platform) => planDeps(p, loadConfig().channels.companyName);
   const decision = (c: Command, reason: boolean) =>
     (reason ? c.requiredOption('--reason <text>', 'why') : c.option('--note <text>', 'a note'))
       .requiredOption('--by <name>', 'who decides')

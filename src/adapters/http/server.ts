@@ -61,7 +61,10 @@ export async function buildServer(
     workspaceRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     { prefix: '/api' },
   );
-  await app.register(planRoutes(platform), { prefix: '/api' });
+  await app.register(
+    planRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
+    { prefix: '/api' },
+  );
   await app.register(customerRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),

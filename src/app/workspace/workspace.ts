@@ -18,7 +18,7 @@ import {
   type CallScript,
 } from '../../domain/workspace/script.ts';
 import { callWindow } from '../../domain/workspace/window.ts';
-import { addDays, isLocalDate, type LocalDate } from '../../domain/time/date.ts';
+import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import type { PlanNotifier } from '../plans/ports.ts';
 import { AppError, forbidden, invalid, notFound } from '../shared/errors.ts';
 import type { Collector, DeskTask, QueueFact, QueueUpdate, Team, WorkspaceStore } from './ports.ts';
@@ -357,7 +357,7 @@ export async function completeReview(
 
 /**
  * The plans' needs in the collectors' work: a plan waiting for a supervisor becomes a review; a
- * broken plan becomes a call for the collector who agreed it (or the pool), due the next day.
+ * broken plan becomes a call for the collector who agreed it (or the pool), in the day's queue.
  */
 export function planNotifier(
   deps: WorkspaceDeps,
@@ -388,7 +388,6 @@ export function planNotifier(
           system,
           {
             account: plan.account,
-            dueOn: addDays(today(), 1),
             ...(collectors.has(plan.proposedBy) ? { assignee: plan.proposedBy } : {}),
             reason: `the ${plan.kind} plan ${plan.id} was broken${plan.missedDueDate ? `: the payment due ${plan.missedDueDate} was missed` : ''}`,
           },

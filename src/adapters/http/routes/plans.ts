@@ -18,7 +18,7 @@ import {
 } from '../../../app/plans/plans.ts';
 import { PLAN_KINDS, PLAN_SCOPES, PLAN_STATUSES } from '../../../domain/plans/plan.ts';
 import { FREQUENCIES } from '../../../domain/plans/schedule.ts';
-import type { Platform } from '../../platform.ts';
+import { planDeps, type Platform } from '../../platform.ts';
 import { actorOf } from '../actor.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
 
@@ -119,10 +119,10 @@ const Policy = Type.Object({
 
 const Errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-export function planRoutes(p: Platform): FastifyPluginAsync {
+export function planRoutes(p: Platform, o: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
-    const deps = { plans: p.plans, policies: p.policies, clock: p.clock };
+    const deps = planDeps(p, o.companyName);
     const AccountParams = Type.Object({ id: Type.String({ description: 'The account id' }) });
     const PlanParams = Type.Object({ id: Type.Integer() });
 
