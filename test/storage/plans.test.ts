@@ -124,9 +124,10 @@ describe(`repayment plans (${ENGINE})`, () => {
     proposePlan(deps(), ext, input, actor).then((r) => r.plan);
   const actionsOf = async (id: number) => (await p.plans.events(id)).map((e) => e.action);
 
+  let dir = '';
   beforeAll(async () => {
     p = await openTestPlatform(clock);
-    const dir = mkdtempSync(join(tmpdir(), 'recoup-plans-'));
+    dir = mkdtempSync(join(tmpdir(), 'recoup-plans-'));
     await runGenerate({ accounts: 700, seed: 11, asOf: AS_OF, out: dir });
     expect((await importPortfolio(new CsvFolderSource(dir), p.imports)).status).toBe('imported');
     await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
@@ -686,4 +687,15 @@ describe(`repayment plans (${ENGINE})`, () => {
     expect(await actionsOf(planJ.id)).toEqual(['proposed', 'started', 'broken']);
     expect(await exitOn(j, 13)).toMatchObject({ exit_reason: null });
   }, 240_000);
+
+  it("keeps a plan's schedule when the lender's file is imported again", async () => {
+    const planned = await p.db.query<{ ext: string }>(
+      `SELECT DISTINCT a.external_id AS ext FROM schedule_changes c
+       JOIN accounts a ON a.id = c.account_id ORDER BY 1`,
+    );
+    expect(planned.rows.length).toBeGreaterThan(0);
+    const before = await Promise.all(planned.rows.map((r) => schedule(r.ext)));
+    expect((await importPortfolio(new CsvFolderSource(dir), p.imports)).status).toBe('imported');
+    expect(await Promise.all(planned.rows.map((r) => schedule(r.ext)))).toEqual(before);
+  });
 });

@@ -221,9 +221,12 @@ class SqlImportSession implements ImportSession {
         table: 'instalments',
         key: ['account_id', 'seq'],
         columns: INSTALMENT_COLS,
+        // An account whose schedule a repayment plan changed keeps the schedule Recoup holds
+        // (the lender's file still has the rows the plan superseded).
         source: `SELECT a.id AS account_id, s.seq, s.due_date, s.principal_due, s.interest_due,
                    s.fees_due
-                 FROM stg_instalments s JOIN accounts a ON a.external_id = s.account_ext`,
+                 FROM stg_instalments s JOIN accounts a ON a.external_id = s.account_ext
+                 WHERE NOT EXISTS (SELECT 1 FROM schedule_changes c WHERE c.account_id = a.id)`,
         staged: 'stg_instalments',
       }),
       payments: await mergeInto(tx, {
