@@ -312,6 +312,56 @@ describe(`the customer file (${ENGINE})`, () => {
     });
   });
 
+  it('removes what staff remove: the primary address hands its place on, notes leave the file', async () => {
+    const c2 = await json('POST', '/api/customers/C2/addresses', { line: '1 Old Road, Hangzhou' });
+    expect(c2.body.primary).toBe(true);
+    const newer = await json('POST', '/api/customers/C2/addresses', {
+      line: '2 New Road, Hangzhou',
+      latitude: 30.25,
+      longitude: 120.16,
+    });
+    expect(newer.body.primary).toBe(false);
+    expect((await json('DELETE', `/api/customers/C2/addresses/${c2.body.id}`)).status).toBe(204);
+    const row = await p.db.query<{ address: string; latitude: string }>(
+      "SELECT address, latitude FROM customers WHERE external_id = 'C2'",
+    );
+    expect(row.rows[0]).toEqual({ address: '2 New Road, Hangzhou', latitude: '30.25000' });
+    const moved = await json('PATCH', `/api/customers/C2/addresses/${newer.body.id}`, {
+      line: '3 Lake Road, Hangzhou',
+    });
+    expect(moved.body).toMatchObject({ primary: true, latitude: 30.25 });
+    expect((await customerRow('C2')).address).toBe('3 Lake Road, Hangzhou');
+
+    await json('POST', '/api/customers/C2/tags', { tag: 'hardship-review' });
+    expect((await json('DELETE', '/api/customers/C2/tags/hardship-review')).status).toBe(204);
+    expect((await json('DELETE', '/api/customers/C2/tags/hardship-review')).status).toBe(404);
+    const n = await json('POST', '/api/customers/C2/notes', { body: 'wrong customer' });
+    expect((await json('DELETE', `/api/customers/C2/notes/${n.body.id}`)).status).toBe(204);
+    await json('PATCH', '/api/customers/C2/financials', { employer: 'Ali' });
+    expect((await json('DELETE', '/api/customers/C2/financials')).body).toMatchObject({
+      employer: null,
+      incomeMinor: null,
+    });
+    const file = await json('GET', '/api/customers/C2');
+    expect(file.body).toMatchObject({ tags: [], notes: [] });
+    const changes = await p.db.query<{ subject: string; action: string }>(
+      `SELECT subject, action FROM customer_changes
+       WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'C2') ORDER BY id`,
+    );
+    expect(changes.rows.map((c) => `${c.subject} ${c.action}`)).toEqual([
+      'address added',
+      'address added',
+      'address removed',
+      'address changed',
+      'tag added',
+      'tag removed',
+      'note added',
+      'note removed',
+      'financials added',
+      'financials changed',
+    ]);
+  });
+
   it('keeps one timeline of payments, holds, promises, notes and changes, paged newest first', async () => {
     await recordHold({ ledger: p.ledger, policies: p.policies, clock }, 'A1', {
       kind: 'dispute',
