@@ -374,7 +374,7 @@ describe(`repayment plans (${ENGINE})`, () => {
 
   it('holds the treatment path while a plan is active', async () => {
     const [a, b, c, d, e] = acc as string[];
-    for (const x of [a, b, c, d]) expect(await lastExit(x!, 1)).toBe('promise');
+    for (const x of [a, b, c, d]) expect(await lastExit(x!, 1)).toBe('plan');
     await pay(a!, 1, planA.payments[0]!.amountMinor, planA.currency);
     await pay(c!, 2, planC.payMinor, planC.currency);
     clock.set(noon(2));

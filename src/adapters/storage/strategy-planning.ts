@@ -92,7 +92,8 @@ function toPlanningRow(r: FactRow, day: LocalDate): PlanningRow {
     nextDueDate: r.next_due_date,
     paidUp: r.outstanding === 0 && r.arrears === 0 && r.next_due_date === null,
     // an active repayment plan holds the path as an open promise does; a broken one re-enters it
-    openPromise: r.open_promise === true || r.active_plan === true,
+    openPromise: r.open_promise === true,
+    openPlan: r.active_plan === true,
     promiseBrokenToday: r.broken_today === true || r.plan_broken_today === true,
     outstandingMinor: r.outstanding,
     arm: r.experiment_id === null ? null : { experimentId: r.experiment_id, arm: r.arm ?? '' },

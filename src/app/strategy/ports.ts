@@ -81,6 +81,7 @@ export interface PlanningRow {
   onHold: boolean;
   /** An open promise to pay: the treatment path waits. */
   openPromise: boolean;
+  openPlan: boolean;
   /** A promise was decided as not kept today: the account re-enters its path. */
   promiseBrokenToday: boolean;
   /** Outstanding in minor units, recorded when the account joins an experiment. */

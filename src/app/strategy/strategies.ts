@@ -193,6 +193,7 @@ export function createDayPlanner(): DayPlanner {
           paidUp: row.paidUp,
           onHold: row.onHold,
           openPromise: row.openPromise,
+          openPlan: row.openPlan,
           promiseBrokenToday: row.promiseBrokenToday,
         },
       });

@@ -311,6 +311,7 @@ function runOne(
           paidUp: st.outstanding === 0 && st.nextDueDay === null,
           onHold: s.account.heldOn(date, yesterday),
           openPromise: s.promiseUntil >= day,
+          openPlan: false,
           promiseBrokenToday: s.promiseUntil === day - 1 && st.arrears > 0,
         },
       });

@@ -40,6 +40,7 @@ const NO_EXIT: Exits = {
   paidUp: false,
   onHold: false,
   openPromise: false,
+  openPlan: false,
   promiseBrokenToday: false,
 };
 
@@ -165,6 +166,7 @@ describe('planning an account', () => {
     [{ paidUp: true }, 'paid_up'],
     [{ onHold: true }, 'hold'],
     [{ openPromise: true }, 'promise'],
+    [{ openPlan: true }, 'plan'],
   ] as const)('leaves the path when %j', (exit, reason) => {
     const r = planAccount(
       strategy,

@@ -26,6 +26,9 @@ export interface Exits {
   paidUp: boolean;
   onHold: boolean;
   openPromise: boolean;
+  /** An active repayment plan: the path waits as for a promise. */
+  openPlan: boolean;
+  /** A promise not kept, or a plan broken, today: the account re-enters its path. */
   promiseBrokenToday: boolean;
 }
 
@@ -38,7 +41,7 @@ export interface PlanInput {
   exits: Exits;
 }
 
-export type ExitReason = 'paid_up' | 'hold' | 'promise' | 'no_segment';
+export type ExitReason = 'paid_up' | 'hold' | 'promise' | 'plan' | 'no_segment';
 
 export interface PlannedAction {
   /** strategy version / account / segment / step / date: one action per step and day. */
@@ -66,6 +69,7 @@ function exitReason(e: Exits): ExitReason | null {
   if (e.paidUp) return 'paid_up';
   if (e.onHold) return 'hold';
   if (e.openPromise) return 'promise';
+  if (e.openPlan) return 'plan';
   return null;
 }
 

@@ -69,6 +69,11 @@ ALTER TABLE tasks
   ADD COLUMN next_action_on date,
   ADD COLUMN created_by text;
 
+-- An active repayment plan is a reason of its own to leave the treatment path.
+ALTER TABLE strategy_path_events DROP CONSTRAINT strategy_path_events_exit_reason_check;
+ALTER TABLE strategy_path_events ADD CONSTRAINT strategy_path_events_exit_reason_check
+  CHECK (exit_reason IN ('paid_up', 'hold', 'promise', 'plan', 'no_segment'));
+
 -- The queues' reading orders: a collector's own tasks, then the shared pool, by value.
 CREATE INDEX tasks_mine_idx ON tasks (assignee, value DESC, id)
   WHERE kind = 'call' AND state IN ('open', 'assigned');
