@@ -22,6 +22,7 @@ import {
   processAllShards,
   type DispatchDeps,
 } from '../../src/app/dispatch/dispatcher.ts';
+import { inboundText } from '../../src/app/dispatch/preferences.ts';
 import { recordOutcome, startTask } from '../../src/app/dispatch/tasks.ts';
 import { proposePlan } from '../../src/app/plans/plans.ts';
 import { publishSource } from '../../src/app/strategy/strategies.ts';
@@ -619,5 +620,31 @@ segments:
     for (const e of t.items)
       expect(e).toMatchObject({ kind: 'plan', account: 'A1', detail: { plan: plan.id } });
     expect(t.items.map((e) => e.summary)).toContainEqual(expect.stringContaining('by sam'));
+  });
+
+  it('shows what the customer sent: a STOP reply and the opt-out it made', async () => {
+    const now = new Date('2026-03-03T15:00:00Z');
+    const r = await inboundText(p.dispatch, '+12125550101', 'STOP', now);
+    await p.channels.recordInbound({
+      provider: 'kannel',
+      from: '+12125550101',
+      to: '10690',
+      text: 'STOP',
+      at: now,
+      customerId: r.optedOut[0] ?? null,
+      action: 'opted out of sms',
+    });
+    const t = await customerTimeline(
+      { customers: p.customers, policies: p.policies, clock },
+      'C1',
+      { user: 'mia', role: 'collector' },
+      { kinds: 'message' },
+    );
+    expect(t.items[0]).toMatchObject({
+      kind: 'message',
+      at: '2026-03-03T15:00:00.000000Z',
+      summary: 'sms from the customer: "STOP" (opted out of sms)',
+      detail: { direction: 'inbound', from: '+121****0101' },
+    });
   });
 });

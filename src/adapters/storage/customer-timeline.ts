@@ -54,6 +54,14 @@ export const TIMELINE_SOURCES: readonly Source[] = [
           WHERE d.customer_id = $1 AND d.channel IN ('sms', 'email', 'letter') AND d.state <> 'blocked'`,
   },
   {
+    // what the customer sent us (a reply to a text), and what Recoup did with it
+    kind: 'message',
+    sql: `SELECT im.received_at AS at, NULL::text AS account, 'in:' || im.id AS key,
+            jsonb_build_object('channel', 'sms', 'direction', 'inbound', 'from', im.from_number,
+              'text', im.text, 'action', im.action) AS detail
+          FROM inbound_messages im WHERE im.customer_id = $1`,
+  },
+  {
     kind: 'blocked',
     sql: `SELECT cd.proposed_at AS at, a.external_id AS account, cd.id::text AS key,
             jsonb_build_object('channel', cd.channel, 'stage', cd.stage, 'person', cd.person,

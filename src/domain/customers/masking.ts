@@ -58,6 +58,7 @@ export const PERSONAL_FIELDS: Readonly<Record<string, (s: string) => string>> = 
   address: maskAddress,
   line: maskAddress,
   recipient: maskRecipient,
+  from: maskRecipient,
   employer: maskText,
 };
 

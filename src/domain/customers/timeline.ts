@@ -19,7 +19,9 @@ const SUMMARIES: Record<TimelineKind, (d: Detail) => string> = {
   contact: (d) =>
     `${s(d.direction)} ${s(d.channel)}: ${s(d.outcome)}${d.by ? ` by ${s(d.by)}` : ''}`,
   message: (d) =>
-    `${s(d.channel)} ${s(d.template)}: ${s(d.state)}${d.reason ? ` (${s(d.reason)})` : ''}`,
+    d.direction === 'inbound'
+      ? `${s(d.channel)} from the customer: "${s(d.text)}" (${s(d.action)})`
+      : `${s(d.channel)} ${s(d.template)}: ${s(d.state)}${d.reason ? ` (${s(d.reason)})` : ''}`,
   blocked: (d) => `${s(d.channel)} blocked at ${s(d.stage)}: ${reasonsOf(d.reasons)}`,
   strategy: (d) =>
     d.exitReason
