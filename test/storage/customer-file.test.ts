@@ -252,6 +252,12 @@ describe(`the customer file (${ENGINE})`, () => {
       { channel: 'phone', value: '+12125550101' },
       { channel: 'sms', value: '+12125550101' },
     ]);
+    // and the file shows them in force
+    const withOptOuts = await json('GET', '/api/customers/C1');
+    expect(withOptOuts.body.optOuts).toEqual([
+      expect.objectContaining({ channel: 'phone', recipient: '+121****0101' }),
+      expect.objectContaining({ channel: 'sms', recipient: '+121****0101' }),
+    ]);
 
     // removing the primary: the other number takes its place on the customers row
     expect((await json('DELETE', `/api/customers/C1/contact-points/${work.body.id}`)).status).toBe(

@@ -689,9 +689,9 @@ export class SqlCustomerStore implements CustomerStore {
     }));
   }
 
-  async file(ref: CustomerRef): Promise<StoredFile> {
+  async file(ref: CustomerRef, now: Date): Promise<StoredFile> {
     await this.ensurePrimaries(this.db, ref.id);
-    const [c, points, addresses, financials, accounts, tags, notes] = await Promise.all([
+    const [c, points, addresses, financials, accounts, tags, notes, optOuts] = await Promise.all([
       this.db.query<{
         name: string;
         language: string;
@@ -711,6 +711,13 @@ export class SqlCustomerStore implements CustomerStore {
         [ref.id],
       ),
       this.notes(this.db, ref.id),
+      // the opt-outs in force, as the contact rules read them
+      this.db.query<{ channel: string; recipient: string | null; since: string; source: string }>(
+        `SELECT channel, value AS recipient, since, source FROM contact_preferences
+         WHERE customer_id = $1 AND kind = 'opt_out' AND (until IS NULL OR until > $2)
+         ORDER BY since, id`,
+        [ref.id, now.toISOString()],
+      ),
     ]);
     const row = c.rows[0]!;
     return {
@@ -727,6 +734,7 @@ export class SqlCustomerStore implements CustomerStore {
       accounts,
       tags: tags.rows.map((t) => t.tag),
       notes,
+      optOuts: optOuts.rows,
     };
   }
 

@@ -112,7 +112,7 @@ export async function customerFile(
 ): Promise<CustomerFile> {
   const full = unmasked(actor, unmask);
   const ref = await refOf(deps, ext);
-  const file = await deps.customers.file(ref);
+  const file = await deps.customers.file(ref, deps.clock.now());
   if (!full) return { ...(maskDeep(file) as StoredFile), masked: true };
   await deps.customers.recordView(
     ref,

@@ -95,6 +95,8 @@ export interface StoredFile {
   accounts: FileAccount[];
   tags: string[];
   notes: Note[];
+  /** The opt-outs in force: a channel, for one number or address (null: the whole channel). */
+  optOuts: { channel: string; recipient: string | null; since: string; source: string }[];
 }
 
 export interface SearchHit {
@@ -156,7 +158,7 @@ export interface HabitData {
 export interface CustomerStore {
   ref(ext: string): Promise<CustomerRef | null>;
   /** The file; a customer's imported phone, email and address become its primary points. */
-  file(ref: CustomerRef): Promise<StoredFile>;
+  file(ref: CustomerRef, now: Date): Promise<StoredFile>;
   search(terms: SearchTerms, after: string | undefined, limit: number): Promise<SearchHit[]>;
   timeline(
     ref: CustomerRef,

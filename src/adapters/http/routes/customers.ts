@@ -152,6 +152,14 @@ const File = Type.Object({
   accounts: Type.Array(Account),
   tags: Type.Array(Type.String()),
   notes: Type.Array(Note),
+  optOuts: Type.Array(
+    Type.Object({
+      channel: Type.String(),
+      recipient: Nullable(Type.String({ description: 'Null: the whole channel' })),
+      since: Type.String(),
+      source: Type.String(),
+    }),
+  ),
 });
 
 const Hit = Type.Object({
