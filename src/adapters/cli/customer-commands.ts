@@ -108,6 +108,10 @@ export function registerCustomerCommands(cli: Command, withPlatform: WithPlatfor
         for (const h of a.holds)
           out(`    ${h.kind} hold from ${h.from}${h.to ? ` to ${h.to}` : ''}`);
       }
+      for (const o of f.optOuts)
+        out(
+          `  opted out of ${o.channel}${o.recipient ? ` for ${o.recipient}` : ''} since ${o.since.slice(0, 10)} (${o.source})`,
+        );
       if (f.tags.length > 0) out(`  tags: ${f.tags.join(', ')}`);
       for (const n of f.notes) out(`  note ${n.writtenAt.slice(0, 16)} ${n.writtenBy}: ${n.body}`);
     }),
