@@ -1,18 +1,25 @@
 /**
- * `npm run bench:workspace [-- --accounts 100000 --collectors 200 --seconds 30 --keep]`
+ * `npm run bench:workspace [-- --accounts 100000 --collectors 200 --seconds 30 --gap 2 --keep]`
  *
  * "Next account" under load on the PostgreSQL server: a portfolio is imported and cycled, the
  * day's strategy calls become tasks and are set in the queues of `--collectors` collectors
  * (English and Chinese desks); the API server runs in a process of its own with its clock at
  * 13:30 UTC of the bench day (the calling hours are open in Shanghai, London and New York,
- * not yet on the west coast of America). Then autocannon keeps one connection per collector
- * busy, each asking for its next account and giving it back, as fast as the server answers:
- * every request of the one kind is a real claim (pick, lock, event) among collectors
- * competing for the same best tasks. Latencies of "next account" are reported apart from the
- * releases; afterwards no collector may hold more than one task.
+ * not yet on the west coast of America). Two runs, one connection per collector:
+ *
+ * - paced: each collector asks for its next account at random moments, `--gap` seconds apart
+ *   on average (a Poisson stream per collector; a collector on the phone asks every few
+ *   minutes, so 2 s is a busy desk many times over), and gives the task back;
+ * - saturated: autocannon keeps every connection busy, next and release in turn, as fast as
+ *   the server answers (the latency is then the number of collectors over the throughput).
+ *
+ * Every "next account" is a real claim (pick, lock, event) among collectors competing for the
+ * same tasks. Latencies of "next account" are reported apart from the releases; no task may be
+ * given to a second collector while the first holds it, and no collector may hold two.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { importFolder } from '../src/adapters/cli/commands.ts';
@@ -32,8 +39,9 @@ const { accounts } = args();
 const n = accounts[0]!;
 const collectors = get('collectors', 200);
 const seconds = get('seconds', 30);
-// Requests a second per collector (a next and a release in turn); 0: as fast as the server answers.
-const rate = get('rate', 1);
+// The paced run: each collector asks for its next account at random moments (exponential gaps)
+// this many seconds apart on average, and gives it back; the saturated run asks without pause.
+const gap = get('gap', 2);
 const schema = `bench_workspace_${n}`;
 const AT = `${AS_OF}T13:30:00Z`;
 const PORT = 3917;
@@ -211,18 +219,89 @@ try {
       const result = await finished;
       return { next, release, statuses, empty, result, givenTwice };
     };
-    await run(5, rate); // warm-up
+    await run(5, 0); // warm-up
+    await new Promise((r) => setTimeout(r, 3000));
     const pct = (xs: number[], q: number) => {
       const sorted = [...xs].sort((a, b) => a - b);
       return Number(
         sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!.toFixed(2),
       );
     };
-    for (const [mode, perCollector] of [
-      ['paced', rate],
-      ['saturated', 0],
-    ] as const) {
-      const r = await run(seconds, perCollector);
+    // Collectors working independently: a Poisson stream of "next account" per collector over
+    // keep-alive connections, one per collector.
+    const paced = async (duration: number, meanGapS: number) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: collectors });
+      const next: number[] = [];
+      const release: number[] = [];
+      const statuses = new Map<number, number>();
+      let empty = 0;
+      let errors = 0;
+      const post = (path: string, collector: string) =>
+        new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
+          const t0 = performance.now();
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port: PORT,
+              path,
+              method: 'POST',
+              agent,
+              headers: headersOf(collector),
+            },
+            (res) => {
+              let body = '';
+              res.setEncoding('utf8');
+              res.on('data', (c: string) => (body += c));
+              res.on('end', () =>
+                resolve({ status: res.statusCode ?? 0, body, ms: performance.now() - t0 }),
+              );
+            },
+          );
+          req.on('error', reject);
+          req.end('{}');
+        });
+      const end = performance.now() + duration * 1000;
+      let seed = 2026;
+      const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) + 1) / (2 ** 31 + 1);
+      await Promise.all(
+        Array.from({ length: collectors }, async (_, i) => {
+          const collector = `collector-${i + 1}`;
+          for (;;) {
+            await new Promise((r) => setTimeout(r, -Math.log(random()) * meanGapS * 1000));
+            if (performance.now() >= end) return;
+            try {
+              const n = await post('/api/desk/next', collector);
+              next.push(n.ms);
+              statuses.set(n.status, (statuses.get(n.status) ?? 0) + 1);
+              const task =
+                n.status === 200
+                  ? (JSON.parse(n.body) as { task: { id: number } | null }).task
+                  : null;
+              if (!task) {
+                empty++;
+                continue;
+              }
+              const r = await post(`/api/desk/tasks/${task.id}/release`, collector);
+              release.push(r.ms);
+              statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+            } catch {
+              errors++;
+            }
+          }
+        }),
+      );
+      agent.destroy();
+      return { next, release, statuses, empty, errors, givenTwice: 0 };
+    };
+
+    for (const mode of ['paced', 'saturated'] as const) {
+      const r =
+        mode === 'paced'
+          ? await paced(seconds, gap)
+          : await run(seconds, 0).then((x) => ({
+              ...x,
+              errors: x.result.errors + x.result.timeouts,
+            }));
       const doubles = (
         await p.db.query<{ c: number }>(
           `SELECT count(*)::int AS c FROM (SELECT locked_by FROM tasks WHERE locked_by IS NOT NULL
@@ -232,7 +311,7 @@ try {
       record({
         bench: 'workspace',
         mode,
-        requestsPerCollectorPerSecond: perCollector || 'unlimited',
+        meanSecondsBetweenNexts: mode === 'paced' ? gap : 'none',
         engine: 'postgres',
         accounts: n,
         collectors,
@@ -248,9 +327,7 @@ try {
         releaseP99Ms: pct(r.release, 0.99),
         emptyAnswers: r.empty,
         statuses: Object.fromEntries(r.statuses),
-        errors: r.result.errors + r.result.timeouts,
-        autocannonP99Ms: r.result.latency.p99,
-        autocannonP50Ms: r.result.latency.p50,
+        errors: r.errors,
         collectorsHoldingTwo: doubles,
         tasksGivenTwice: r.givenTwice,
       });

@@ -31,18 +31,33 @@ import { toDay, toInstant, type Database } from './sql-client.ts';
 const POLICY_KEY = 'workspace.policy';
 const CACHE_MS = 5_000;
 
+/**
+ * A value read again at most every few seconds: past that, the stale value is served while one
+ * read refreshes it (no stampede of reads when it expires under load).
+ */
 class Cached<T> {
   private value: { v: T; at: number } | null = null;
+  private loading: Promise<T> | null = null;
   constructor(private readonly load: () => Promise<T>) {}
   async get(): Promise<T> {
     const now = performance.now();
     if (this.value && now - this.value.at < CACHE_MS) return this.value.v;
-    const v = await this.load();
-    this.value = { v, at: now };
-    return v;
+    const refresh = (this.loading ??= this.load().then(
+      (v) => {
+        this.value = { v, at: performance.now() };
+        this.loading = null;
+        return v;
+      },
+      (e: unknown) => {
+        this.loading = null;
+        throw e;
+      },
+    ));
+    return this.value ? this.value.v : refresh;
   }
   drop(): void {
     this.value = null;
+    this.loading = null;
   }
 }
 
