@@ -14,6 +14,15 @@ export interface Config {
   /** The portfolio's business time zone: it decides "today" for the daily cycle. */
   timezone: string;
   channels: ChannelConfig;
+  selfService: SelfServiceConfig;
+}
+
+/** The customer's self-service links (docs/self-service.md). */
+export interface SelfServiceConfig {
+  /** The secret links are signed with; unset: one made on first start, kept in the settings. */
+  linkSecret: string | undefined;
+  /** How long a link sent in a message stays valid, in days. */
+  linkDays: number;
 }
 
 /** Where messages go. A channel with no gateway set uses the sandbox (recorded, not delivered). */
@@ -94,6 +103,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ).replace(/\/$/, ''),
     companyName: env.RECOUP_COMPANY_NAME?.trim() || 'Recoup Demo Lender',
   };
+  const linkSecret = env.RECOUP_LINK_SECRET?.trim() || undefined;
+  if (linkSecret !== undefined && linkSecret.length < 32)
+    errors.push(
+      'RECOUP_LINK_SECRET: must be at least 32 characters (e.g. 32 random bytes, base64)',
+    );
+  const linkDays = positive('RECOUP_LINK_DAYS', 14);
+  if (linkDays > 366) errors.push(`RECOUP_LINK_DAYS: "${linkDays}" is more than 366 days`);
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return {
     databaseUrl,
@@ -103,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST?.trim() || '0.0.0.0',
     timezone,
     channels,
+    selfService: { linkSecret, linkDays },
   };
 }

@@ -97,7 +97,7 @@ export function dispatchDeps(
     store: p.dispatch,
     queue: p.jobs,
     providers,
-    settings: { companyName: c.companyName, publicUrl: c.publicUrl },
+    settings: { companyName: c.companyName, publicUrl: c.publicUrl, links: p.links },
     actor,
     workspace: workspaceDeps(p, c.companyName),
   };

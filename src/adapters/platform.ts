@@ -41,6 +41,11 @@ import type { ModelStore } from '../app/scoring/ports.ts';
 import { SqlModelStore } from './storage/model-store.ts';
 import { SqlWorkspaceStore } from './storage/workspace-store.ts';
 import { planNotifier, type WorkspaceDeps } from '../app/workspace/workspace.ts';
+import type { LinkSigner } from '../app/selfservice/ports.ts';
+import type { SelfServiceDeps } from '../app/selfservice/selfservice.ts';
+import { SqlSelfServiceStore, storedLinkSecret } from './storage/selfservice-store.ts';
+import { HmacLinkSigner, newLinkSecret } from './selfservice/hmac-link-signer.ts';
+import type { SelfServiceConfig } from './config.ts';
 import type { PlanDeps } from '../app/plans/plans.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -69,6 +74,9 @@ export interface Platform {
   plans: PlanStore;
   customers: CustomerStore;
   workspace: SqlWorkspaceStore;
+  selfService: SqlSelfServiceStore;
+  /** The signer of the customers' self-service links and how long a link stays valid. */
+  links: { signer: LinkSigner; days: number };
   /** Today in the portfolio's business time zone. */
   today(): LocalDate;
   close(): Promise<void>;
@@ -79,7 +87,12 @@ const DEFAULT_CLASSIFICATION = YAML.parse(
   readFileSync(new URL('../../scorecards/classification.yaml', import.meta.url), 'utf8'),
 ) as unknown;
 
-export function wire(db: Database, clock: Clock, timezone: string): Platform {
+export function wire(
+  db: Database,
+  clock: Clock,
+  timezone: string,
+  links: { signer: LinkSigner; days: number },
+): Platform {
   const scoring = new SqlScoringStore(db, DEFAULT_CLASSIFICATION);
   return {
     db,
@@ -105,6 +118,8 @@ export function wire(db: Database, clock: Clock, timezone: string): Platform {
     plans: new SqlPlanStore(db),
     customers: new SqlCustomerStore(db),
     workspace: new SqlWorkspaceStore(db),
+    selfService: new SqlSelfServiceStore(db),
+    links,
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };
@@ -133,13 +148,34 @@ export function planDeps(p: Platform, companyName: string): PlanDeps {
   };
 }
 
+/** The self-service page's use cases over the platform's stores. */
+export function selfServiceDeps(p: Platform, companyName: string): SelfServiceDeps {
+  return {
+    signer: p.links.signer,
+    store: p.selfService,
+    ledger: { ledger: p.ledger, policies: p.policies, clock: p.clock },
+    promises: { promises: p.promises, clock: p.clock },
+    plans: planDeps(p, companyName),
+    workspace: workspaceDeps(p, companyName),
+    preferences: p.channels,
+    linkDays: p.links.days,
+  };
+}
+
 export async function openPlatform(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'timezone'> & { schema?: string | undefined },
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'timezone'> & {
+    schema?: string | undefined;
+    selfService?: SelfServiceConfig | undefined;
+  },
   clock: Clock = systemClock,
 ): Promise<Platform> {
   const storage: StorageConfig = config.databaseUrl
     ? { databaseUrl: config.databaseUrl, schema: config.schema }
     : { dataDir: config.dataDir };
   const db = await openMigrated(storage);
-  return wire(db, clock, config.timezone);
+  const secret = config.selfService?.linkSecret ?? (await storedLinkSecret(db, newLinkSecret));
+  return wire(db, clock, config.timezone, {
+    signer: new HmacLinkSigner(secret),
+    days: config.selfService?.linkDays ?? 14,
+  });
 }

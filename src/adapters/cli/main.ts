@@ -6,6 +6,7 @@ import { registerPromiseCommands } from './promise-commands.ts';
 import { registerWorkspaceCommands } from './workspace-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerCustomerCommands } from './customer-commands.ts';
+import { registerSelfServiceCommands } from './selfservice-commands.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -157,6 +158,7 @@ function program(): Command {
   registerWorkspaceCommands(cli, withPlatform);
   registerPlanCommands(cli, withPlatform);
   registerCustomerCommands(cli, withPlatform);
+  registerSelfServiceCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
 

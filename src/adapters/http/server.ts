@@ -18,6 +18,7 @@ import { promiseRoutes } from './routes/promises.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
+import { hideLinkToken, selfServiceRoutes } from './routes/selfservice.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -34,7 +35,11 @@ export async function buildServer(
   const app = Fastify({
     // a request's line in the log: searches for customers masked
     logger: options.logger
-      ? { serializers: { req: (req) => ({ method: req.method, url: maskedUrl(req.url) }) } }
+      ? {
+          serializers: {
+            req: (req) => ({ method: req.method, url: maskedUrl(hideLinkToken(req.url)) }),
+          },
+        }
       : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -73,6 +78,9 @@ export async function buildServer(
     },
   );
   await app.register(preferenceRoutes(platform));
+  await app.register(
+    selfServiceRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
+  );
   await app.register(
     templateRoutes(platform, {
       companyName: options.companyName ?? 'Recoup Demo Lender',

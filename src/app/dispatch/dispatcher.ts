@@ -40,6 +40,8 @@ import {
   type MessageTemplate,
 } from '../../domain/templates/templates.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import type { LinkSigner } from '../selfservice/ports.ts';
+import { signLink } from '../selfservice/links.ts';
 import { GroupCommit } from '../shared/group-commit.ts';
 import type {
   ChannelProvider,
@@ -61,6 +63,11 @@ export interface DispatchSettings {
   /** Base of the customer-facing links (payment, opt-out). */
   publicUrl: string;
   retry?: RetryPolicy;
+  /**
+   * Signs the self-service link of `{{payment_link}}` (`<publicUrl>/s/<token>`, valid `days`);
+   * without it the link is the public site's address.
+   */
+  links?: { signer: LinkSigner; days: number } | undefined;
 }
 
 export interface DispatchDeps {
@@ -288,6 +295,7 @@ export function renderMessage(
   data: MessageData,
   templates: readonly MessageTemplate[],
   settings: DispatchSettings,
+  now: Date,
 ): OutboundMessage | string {
   const channel = d.channel as MessageChannel;
   const template = pickTemplate(templates, d.template, channel, data.language);
@@ -307,7 +315,9 @@ export function renderMessage(
     dueDate: data.dueDate,
     daysPastDue: data.pastDueDays,
     paymentReference: d.accountExt,
-    paymentLink: `${settings.publicUrl}/pay/${encodeURIComponent(d.accountExt)}`,
+    paymentLink: settings.links
+      ? `${settings.publicUrl}/s/${signLink(settings.links.signer, d.accountExt, 'self_service', now, settings.links.days).token}`
+      : settings.publicUrl,
     optOutLink: optOutUrl,
     bill: data.bill,
   });
@@ -480,7 +490,7 @@ export async function processShard(
       }
       const provider = deps.providers[d.channel as MessageChannel];
       const rendered = data.get(d.id)
-        ? renderMessage(d, data.get(d.id)!, templates, deps.settings)
+        ? renderMessage(d, data.get(d.id)!, templates, deps.settings, now)
         : 'no account data';
       if (!provider || typeof rendered === 'string') {
         const reason: string = !provider

@@ -13,6 +13,8 @@ import {
 } from '../../domain/templates/templates.ts';
 import { accountDetail, type LedgerDeps } from '../ledger/ledger-service.ts';
 import { invalid, notFound } from '../shared/errors.ts';
+import type { LinkSigner } from '../selfservice/ports.ts';
+import { signLink } from '../selfservice/links.ts';
 
 export interface PreviewInput {
   /** A template from the catalogue, by id and channel; or `template` to try one out. */
@@ -28,6 +30,8 @@ export interface PreviewSettings {
   companyName: string;
   /** Base of the customer-facing links. */
   publicUrl: string;
+  /** Signs the preview's self-service link (purpose `preview`: the page refuses it). */
+  links?: { signer: LinkSigner; days: number } | undefined;
 }
 
 export async function previewTemplate(
@@ -71,7 +75,9 @@ export async function previewTemplate(
     dueDate: live.overdueDueDate ?? live.nextDueDate,
     daysPastDue: live.pastDueDays,
     paymentReference: account.id,
-    paymentLink: `${settings.publicUrl}/pay/${encodeURIComponent(account.id)}`,
+    paymentLink: settings.links
+      ? `${settings.publicUrl}/s/${signLink(settings.links.signer, account.id, 'preview', deps.clock.now(), 1).token}`
+      : settings.publicUrl,
     optOutLink: `${settings.publicUrl}/preferences/${encodeURIComponent(account.id)}`,
     bill: unpaid.map((i) => ({
       seq: i.seq,

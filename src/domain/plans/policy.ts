@@ -71,7 +71,12 @@ export interface LimitIssue {
 }
 
 /** Where a plan goes beyond a role's limits (nothing: the role may agree it by itself). */
-export function beyondLimits(q: PlanQuote, limits: RoleLimits): LimitIssue[] {
+export function beyondLimits(
+  q: Pick<PlanQuote, 'kind' | 'termDays' | 'discountPercent' | 'coveredMinor'> & {
+    payments: readonly { amountMinor: number }[];
+  },
+  limits: RoleLimits,
+): LimitIssue[] {
   const out: LimitIssue[] = [];
   const l = limits;
   if (q.kind === 'deferral') {

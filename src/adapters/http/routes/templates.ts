@@ -153,7 +153,7 @@ export function templateRoutes(
             saved.find((x) => language.startsWith(x.language.slice(0, 2)));
           if (t) input.template = t;
         }
-        return previewTemplate(deps, settings, input);
+        return previewTemplate(deps, { ...settings, links: p.links }, input);
       },
     );
   };
