@@ -331,6 +331,20 @@ describe(`the self-service page (${ENGINE})`, () => {
       { kind: 'inconvenient_time', channel: null, value: '00:00-18:00' },
       { kind: 'inconvenient_time', channel: null, value: '21:00-24:00' },
     ]);
+    // the same form sent twice at once is done once
+    const twice = await Promise.all(
+      [1, 2].map(() =>
+        post(`/s/${token}/preferences`, { optOut: 'letter', request: 'samekey-at-once' }),
+      ),
+    );
+    expect(twice.map((r) => r.statusCode)).toContain(201);
+    for (const r of twice) expect([200, 201, 409]).toContain(r.statusCode);
+    const letters = await p.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM contact_preferences cp JOIN customers c ON c.id = cp.customer_id
+       WHERE c.name = $1 AND cp.channel = 'letter'`,
+      [c.name],
+    );
+    expect(Number(letters.rows[0]!.n)).toBe(1);
     const bad = await post(`/s/${token}/preferences`, {
       hoursFrom: '21:00',
       hoursTo: '18:00',
@@ -370,16 +384,24 @@ describe(`the self-service page (${ENGINE})`, () => {
     const first = await post(`/s/${token}/payment`, { amount: '30.00', request });
     expect(first.statusCode).toBe(201);
     const reference = /RP-[0-9A-Z]{6,}/.exec(first.body)![0];
+    // sent twice at once: one intent
+    const both = await Promise.all(
+      [1, 2].map(() => post(`/s/${token}/payment`, { amount: '5.00', request: 'pay-at-once-1' })),
+    );
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
     const again = await post(`/s/${token}/payment`, { amount: '30.00', request });
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain(reference);
     const rows = await p.db.query<{ amount: string; reference: string; status: string }>(
       `SELECT i.amount, i.reference, i.status FROM payment_intents i JOIN accounts a ON a.id = i.account_id
-       WHERE a.external_id = $1`,
+       WHERE a.external_id = $1 ORDER BY i.id`,
       [account],
     );
-    expect(rows.rows).toEqual([{ amount: expect.anything(), reference, status: 'recorded' }]);
-    expect(Number(rows.rows[0]!.amount)).toBe(3000);
+    expect(rows.rows.map((r) => [Number(r.amount), r.status])).toEqual([
+      [3000, 'recorded'],
+      [500, 'recorded'],
+    ]);
+    expect(rows.rows[0]!.reference).toBe(reference);
     // more than is owed is refused
     const big = await post(`/s/${token}/payment`, { amount: '99999999.00', request: 'abcdefgh5' });
     expect(big.statusCode).toBe(400);

@@ -280,7 +280,12 @@ async function once<T>(
 ): Promise<{ outcome: T; repeated: boolean }> {
   const k = scoped(account, requestKey(key));
   const c = await deps.store.claim(k, account, action, now(deps));
-  if (!c.fresh) return { outcome: c.outcome as T, repeated: true };
+  if (!c.fresh) {
+    // sent twice at once: the first is still being done
+    if (c.outcome === null)
+      throw new AppError('CONFLICT', 'the form is being sent: reload the page in a moment');
+    return { outcome: c.outcome as T, repeated: true };
+  }
   try {
     const outcome = await fn();
     await deps.store.settle(k, outcome);
