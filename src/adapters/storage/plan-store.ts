@@ -1,4 +1,5 @@
 /** Repayment plans on the database: the store of the use cases (app/plans). */
+import { readPolicy, writeSetting } from './settings.ts';
 import type {
   NewPlan,
   PlanAccount,
@@ -477,20 +478,11 @@ export class SqlPlanStore implements PlanStore {
     return r.rows.map(toPlan);
   }
 
-  async policy(): Promise<PlanPolicy> {
-    const r = await this.db.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
-      POLICY_KEY,
-    ]);
-    if (!r.rows[0]) return DEFAULT_PLAN_POLICY;
-    const p = parsePlanPolicy(r.rows[0].value);
-    return p.ok ? p.policy : DEFAULT_PLAN_POLICY;
+  policy(): Promise<PlanPolicy> {
+    return readPolicy(this.db, POLICY_KEY, parsePlanPolicy, DEFAULT_PLAN_POLICY);
   }
 
-  async savePolicy(policy: PlanPolicy): Promise<void> {
-    await this.db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [POLICY_KEY, JSON.stringify(policy)],
-    );
+  savePolicy(policy: PlanPolicy): Promise<void> {
+    return writeSetting(this.db, POLICY_KEY, policy);
   }
 }

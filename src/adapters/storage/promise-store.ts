@@ -1,4 +1,5 @@
 /** Promises to pay on the database: the store of the use cases (app/promises). */
+import { readPolicy, writeSetting } from './settings.ts';
 import type {
   NewPromiseRow,
   PromiseAccount,
@@ -243,20 +244,11 @@ export class SqlPromiseStore implements PromiseStore {
     }));
   }
 
-  async policy(): Promise<PromisePolicy> {
-    const r = await this.db.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
-      POLICY_KEY,
-    ]);
-    if (!r.rows[0]) return DEFAULT_PROMISE_POLICY;
-    const p = parsePromisePolicy(r.rows[0].value);
-    return p.ok ? p.policy : DEFAULT_PROMISE_POLICY;
+  policy(): Promise<PromisePolicy> {
+    return readPolicy(this.db, POLICY_KEY, parsePromisePolicy, DEFAULT_PROMISE_POLICY);
   }
 
-  async savePolicy(policy: PromisePolicy): Promise<void> {
-    await this.db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [POLICY_KEY, JSON.stringify(policy)],
-    );
+  savePolicy(policy: PromisePolicy): Promise<void> {
+    return writeSetting(this.db, POLICY_KEY, policy);
   }
 }

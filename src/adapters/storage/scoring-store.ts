@@ -3,6 +3,7 @@
  * cycle's transaction (`scoreDay`), training tables built from history, and what the API and
  * CLI read back. All of it set-wise: one statement per purpose, never one per account.
  */
+import { readSetting, writeSetting } from './settings.ts';
 import { parseClassification, type Classification } from '../../domain/scoring/classification.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import { parseModel, type ScorecardModel } from '../../domain/scoring/model.ts';
@@ -69,11 +70,6 @@ async function activeModels(tx: SqlConnection): Promise<ActiveModel[]> {
     version: x.version,
     model: parseModel(x.document),
   }));
-}
-
-async function setting<T>(tx: SqlConnection, key: string): Promise<T | undefined> {
-  const r = await tx.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key]);
-  return r.rows[0]?.value;
 }
 
 /**
@@ -227,7 +223,7 @@ export async function scoreDay(
 ): Promise<ScoreDayStats> {
   const t0 = performance.now();
   const models = await activeModels(tx);
-  const limits = parseMonitoringLimits(await setting(tx, LIMITS_KEY));
+  const limits = parseMonitoringLimits(await readSetting(tx, LIMITS_KEY));
   const stats: ScoreDayStats = { purposes: [], tiers: 0, scoreMs: 0 };
   // a purpose without an active model has no scores (the purposes scored: a skip scan of
   // the purpose index, one probe per purpose, rather than a scan of every score)
@@ -475,16 +471,12 @@ export class SqlScoringStore implements ScoringStore {
   /** The classification standard in force (read on `conn`, e.g. the cycle's transaction). */
   async classification(conn: SqlConnection = this.db): Promise<Classification> {
     return parseClassification(
-      (await setting(conn, CLASSIFICATION_KEY)) ?? this.defaultClassification,
+      (await readSetting(conn, CLASSIFICATION_KEY)) ?? this.defaultClassification,
     );
   }
 
-  private async save(key: string, value: unknown): Promise<void> {
-    await this.db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, JSON.stringify(value)],
-    );
+  private save(key: string, value: unknown): Promise<void> {
+    return writeSetting(this.db, key, value);
   }
 
   /** Stores a classification document (checked first; throws ClassificationError). */
@@ -495,7 +487,9 @@ export class SqlScoringStore implements ScoringStore {
   }
 
   async monitoringLimits(): Promise<MonitoringLimits> {
-    return parseMonitoringLimits((await setting(this.db, LIMITS_KEY)) ?? DEFAULT_MONITORING_LIMITS);
+    return parseMonitoringLimits(
+      (await readSetting(this.db, LIMITS_KEY)) ?? DEFAULT_MONITORING_LIMITS,
+    );
   }
 
   async saveMonitoringLimits(doc: unknown): Promise<MonitoringLimits> {

@@ -6,6 +6,7 @@
  * The collectors, the policy and the call scripts are read on every "next account": they are
  * kept for a few seconds (and dropped at once when this process changes them).
  */
+import { readPolicy, writeSetting } from './settings.ts';
 import type {
   Collector,
   DeskTask,
@@ -203,21 +204,12 @@ export class SqlWorkspaceStore implements WorkspaceStore {
     return this.cachedPolicy.get();
   }
 
-  private async loadPolicy(): Promise<WorkspacePolicy> {
-    const r = await this.db.query<{ value: unknown }>('SELECT value FROM settings WHERE key = $1', [
-      POLICY_KEY,
-    ]);
-    if (!r.rows[0]) return DEFAULT_WORKSPACE_POLICY;
-    const p = parseWorkspacePolicy(r.rows[0].value);
-    return p.ok ? p.policy : DEFAULT_WORKSPACE_POLICY;
+  private loadPolicy(): Promise<WorkspacePolicy> {
+    return readPolicy(this.db, POLICY_KEY, parseWorkspacePolicy, DEFAULT_WORKSPACE_POLICY);
   }
 
   async setPolicy(policy: WorkspacePolicy): Promise<void> {
-    await this.db.query(
-      `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [POLICY_KEY, JSON.stringify(policy)],
-    );
+    await writeSetting(this.db, POLICY_KEY, policy);
     this.cachedPolicy.drop();
   }
 
