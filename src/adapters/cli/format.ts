@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import type { Platform } from '../platform.ts';
+import { readCsvTable } from '../files/csv-table.ts';
 
 /** Runs a command's work on an opened platform, closed afterwards. */
 export type WithPlatform = <T>(fn: (p: Platform) => Promise<T>) => Promise<T>;
@@ -24,4 +25,23 @@ export function versionArg(v: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidArgumentError(`"${v}" is not a version number`);
   return n;
+}
+
+/**
+ * A CSV file of rows to record (promises, plans): the named columns must be there; `col` reads a
+ * cell of a row by column name, trimmed, undefined when empty or absent.
+ */
+export function readRowFile(
+  file: string,
+  required: readonly string[],
+): { rows: string[][]; col: (row: string[], column: string) => string | undefined } {
+  const t = readCsvTable(file);
+  const missing = required.filter((c) => !t.header.includes(c));
+  if (missing.length > 0)
+    throw new InvalidArgumentError(`${file}: missing column(s) ${missing.join(', ')}`);
+  const col = (row: string[], c: string) => {
+    const i = t.header.indexOf(c);
+    return i < 0 ? undefined : (row[i] ?? '').trim() || undefined;
+  };
+  return { rows: t.rows, col };
 }

@@ -18,11 +18,10 @@ import {
 import type { StoredPlan } from '../../app/plans/ports.ts';
 import { isRole, type Actor } from '../../domain/access/roles.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
-import { readCsvTable } from '../files/csv-table.ts';
 import { readJsonOrYaml } from '../files/documents.ts';
 import { planDeps, type Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
-import { out, type WithPlatform } from './format.ts';
+import { out, readRowFile, type WithPlatform } from './format.ts';
 
 /** The file's columns: the required ones, then the optional terms (the CLI's option names). */
 const FILE_COLUMNS = ['account', 'kind'] as const;
@@ -223,15 +222,8 @@ export function registerPlanCommands(cli: Command, withPlatform: WithPlatform): 
     .option('--role <role>', 'in which role', 'collector')
     .action((file: string, o: { by: string; role: string }) =>
       withPlatform(async (p) => {
-        const t = readCsvTable(file);
-        const missing = FILE_COLUMNS.filter((c) => !t.header.includes(c));
-        if (missing.length > 0)
-          throw new InvalidArgumentError(`${file}: missing column(s) ${missing.join(', ')}`);
-        const col = (row: string[], c: string) => {
-          const i = t.header.indexOf(c);
-          return i < 0 ? undefined : (row[i] ?? '').trim() || undefined;
-        };
-        const rows = t.rows.map((r, i) => {
+        const { rows: lines, col } = readRowFile(file, FILE_COLUMNS);
+        const rows = lines.map((r, i) => {
           const row: PlanFileRow = { account: col(r, 'account') ?? '', kind: col(r, 'kind') ?? '' };
           for (const [c, k] of Object.entries(TERM_COLUMNS)) {
             const v = col(r, c);

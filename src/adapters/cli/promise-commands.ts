@@ -15,10 +15,9 @@ import {
 import type { StoredPromise } from '../../app/promises/ports.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
-import { readCsvTable } from '../files/csv-table.ts';
 import type { Platform } from '../platform.ts';
 import { readJsonOrYaml } from '../files/documents.ts';
-import { dateArg, out, pct, type WithPlatform } from './format.ts';
+import { dateArg, out, pct, readRowFile, type WithPlatform } from './format.ts';
 
 const FILE_COLUMNS = ['account', 'amount', 'promised_for', 'by'] as const;
 const OPTIONAL_COLUMNS = ['channel', 'notes'] as const;
@@ -132,15 +131,8 @@ export function registerPromiseCommands(cli: Command, withPlatform: WithPlatform
     .argument('<file>', 'the CSV file')
     .action((file: string) =>
       withPlatform(async (p) => {
-        const t = readCsvTable(file);
-        const missing = FILE_COLUMNS.filter((c) => !t.header.includes(c));
-        if (missing.length > 0)
-          throw new InvalidArgumentError(`${file}: missing column(s) ${missing.join(', ')}`);
-        const col = (row: string[], c: string) => {
-          const i = t.header.indexOf(c);
-          return i < 0 ? undefined : (row[i] ?? '').trim() || undefined;
-        };
-        const rows = t.rows.map((r, i) => {
+        const { rows: lines, col } = readRowFile(file, FILE_COLUMNS);
+        const rows = lines.map((r, i) => {
           const row: PromiseFileRow = {
             account: col(r, 'account') ?? '',
             amount: col(r, 'amount') ?? '',
