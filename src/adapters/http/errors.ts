@@ -8,6 +8,8 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   INVALID_STATE: 409,
   FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  THROTTLED: 429,
 };
 
 export function installErrorHandler(app: FastifyInstance): void {

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'CONFLICT', // the request contradicts stored data (e.g. a reused idempotency key)
   'INVALID_STATE', // the operation is not possible in the current state
   'FORBIDDEN', // the actor's role may not do or see this
+  'UNAUTHENTICATED', // no valid session or key: sign in first
+  'THROTTLED', // too many attempts: wait and try again
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
