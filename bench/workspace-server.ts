@@ -4,6 +4,7 @@
  * are the same on every run), serving on the port given. Prints "listening" when ready.
  */
 import { buildServer } from '../src/adapters/http/server.ts';
+import { testServer } from '../test/support/auth.ts';
 import { openPlatform } from '../src/adapters/platform.ts';
 import { PG_URL } from './lib.ts';
 
@@ -13,7 +14,7 @@ const p = await openPlatform(
   { databaseUrl: PG_URL, dataDir: '', timezone: 'UTC', schema },
   { now: () => now },
 );
-const app = await buildServer(p);
+const app = await buildServer(p, testServer);
 await app.listen({ port: Number(port), host: '127.0.0.1' });
 process.stdout.write('listening\n');
 const stop = async () => {

@@ -47,6 +47,11 @@ import { SqlSelfServiceStore, storedLinkSecret } from './storage/selfservice-sto
 import { HmacLinkSigner, newLinkSecret } from './selfservice/hmac-link-signer.ts';
 import type { SelfServiceConfig } from './config.ts';
 import type { PlanDeps } from '../app/plans/plans.ts';
+import type { AccessDeps, AccessStore } from '../app/access/ports.ts';
+import type { AuditLog } from '../app/audit/ports.ts';
+import { SqlAccessStore } from './storage/access-store.ts';
+import { SqlAuditLog } from './storage/audit-store.ts';
+import { nodeSecrets } from './crypto/secrets.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -75,6 +80,9 @@ export interface Platform {
   customers: CustomerStore;
   workspace: SqlWorkspaceStore;
   selfService: SqlSelfServiceStore;
+  access: AccessStore;
+  /** Every change and every view of unmasked personal data, chained by hashes. */
+  audit: AuditLog;
   /** The signer of the customers' self-service links and how long a link stays valid. */
   links: { signer: LinkSigner; days: number };
   /** Today in the portfolio's business time zone. */
@@ -119,10 +127,17 @@ export function wire(
     customers: new SqlCustomerStore(db),
     workspace: new SqlWorkspaceStore(db),
     selfService: new SqlSelfServiceStore(db),
+    access: new SqlAccessStore(db),
+    audit: new SqlAuditLog(db),
     links,
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
   };
+}
+
+/** Sign-in, sessions, keys and users over the platform's stores. */
+export function accessDeps(p: Platform): AccessDeps {
+  return { access: p.access, secrets: nodeSecrets, audit: p.audit, clock: p.clock };
 }
 
 /** The workspace's use cases over the platform's stores. */

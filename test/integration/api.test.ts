@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
@@ -40,7 +41,7 @@ describe(`HTTP API (${ENGINE})`, () => {
       { cycles: p.cycles, policies: p.policies, clock },
       { from: '2026-04-09', to: '2026-04-10' },
     );
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   });
   afterAll(async () => {
     await app?.close();

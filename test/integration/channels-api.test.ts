@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { SandboxProvider } from '../../src/adapters/channels/sandbox.ts';
 import { PdfLetterProvider } from '../../src/adapters/channels/letters.ts';
@@ -84,7 +85,7 @@ describe(`channels over HTTP (${ENGINE})`, () => {
       now: () => new Date('2026-03-02T14:40:00Z'),
       token: (s) => `a:${s}`,
     });
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   });
   afterAll(async () => {
     await app?.close();

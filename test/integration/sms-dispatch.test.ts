@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KannelSmsProvider } from '../../src/adapters/channels/kannel.ts';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import {
@@ -73,7 +74,7 @@ run(`SMS through Kannel (${ENGINE})`, () => {
       reason: 't',
       effectiveFrom: '2026-03-01',
     });
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     kannel = await startKannel({

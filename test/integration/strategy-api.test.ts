@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
@@ -31,7 +32,7 @@ describe(`strategy API (${ENGINE})`, () => {
       'instalments.csv': csv('account_id,seq,due_date,principal_due', 'A1,1,2026-04-20,100.00'),
     });
     expect((await importPortfolio(new CsvFolderSource(folder), p.imports)).status).toBe('imported');
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   });
   afterAll(async () => {
     await app?.close();

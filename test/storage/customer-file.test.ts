@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { maskedUrl } from '../../src/adapters/http/routes/customers.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { SandboxProvider } from '../../src/adapters/channels/sandbox.ts';
 import {
@@ -97,7 +98,7 @@ describe(`the customer file (${ENGINE})`, () => {
       { cycles: p.cycles, policies: p.policies, clock },
       { from: '2026-04-19', to: '2026-04-20' },
     );
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   }, 120_000);
   afterAll(async () => {
     await app?.close();

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerScoreModelCommands } from '../../src/adapters/cli/score-model-commands.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import {
   activateModel,
@@ -30,7 +31,7 @@ describe(`model registry (${ENGINE})`, () => {
 
   beforeAll(async () => {
     p = await openTestPlatform();
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   });
   afterAll(async () => {
     await app?.close();

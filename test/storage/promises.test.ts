@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../src/adapters/cli/generate.ts';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
@@ -215,7 +216,7 @@ describe(`promises to pay (${ENGINE})`, () => {
   });
 
   it('serves promises over HTTP, idempotent by the request key', async () => {
-    const app = await buildServer(p);
+    const app = await buildServer(p, testServer);
     try {
       const [a] = accounts as [string];
       clock.set(noon(6));

@@ -34,6 +34,7 @@ import { stability } from '../../src/domain/scoring/monitoring.ts';
 import { addDays } from '../../src/domain/time/date.ts';
 import { readFileSync } from 'node:fs';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import { ENGINE, fixedClock, openTestPlatform } from '../support/platform.ts';
 
 const AS_OF = '2026-06-30';
@@ -324,7 +325,7 @@ describe(`portfolio scoring (${ENGINE})`, () => {
   }, 60_000);
 
   it('serves scores, tiers, the classification and the monitoring over HTTP', async () => {
-    const app = await buildServer(p);
+    const app = await buildServer(p, testServer);
     try {
       const ext = (
         await p.db.query<{ e: string }>('SELECT external_id AS e FROM accounts ORDER BY id LIMIT 1')

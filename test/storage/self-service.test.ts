@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../src/adapters/cli/generate.ts';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import { selfServiceDeps, type Platform } from '../../src/adapters/platform.ts';
 import { HmacLinkSigner } from '../../src/adapters/selfservice/hmac-link-signer.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
@@ -88,7 +89,7 @@ describe(`the self-service page (${ENGINE})`, () => {
     zh = r.rows.find((x) => x.language.startsWith('zh'))!;
     expect(en.length).toBe(6);
     expect(zh).toBeDefined();
-    app = await buildServer(p);
+    app = await buildServer(p, testServer);
   }, 180_000);
   afterAll(async () => {
     await app?.close();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGenerate } from '../../src/adapters/cli/generate.ts';
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
+import { testServer } from '../support/auth.ts';
 import { workspaceDeps, type Platform } from '../../src/adapters/platform.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { prepareDay, type DispatchDeps } from '../../src/app/dispatch/dispatcher.ts';
@@ -440,7 +441,7 @@ describe(`the collector's workspace (${ENGINE})`, () => {
   });
 
   it('serves the desk over HTTP with the caller as the collector', async () => {
-    const app = await buildServer(p);
+    const app = await buildServer(p, testServer);
     try {
       const at = { 'x-recoup-user': 'cy', 'x-recoup-role': 'collector' };
       clock.set(`${day(6)}T15:00:00Z`);

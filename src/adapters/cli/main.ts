@@ -8,6 +8,11 @@ import { registerPlanCommands } from './plan-commands.ts';
 import { registerCustomerCommands } from './customer-commands.ts';
 import { registerSelfServiceCommands } from './selfservice-commands.ts';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { registerAccessCommands } from './access-commands.ts';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from './demo-users.ts';
+import { ensureFirstAdministrator } from '../../app/access/access.ts';
+import { accessDeps } from '../platform.ts';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { AppError } from '../../app/shared/errors.ts';
@@ -47,10 +52,69 @@ import {
   startInProcessWorker,
 } from './dispatch-commands.ts';
 
+/** The command being run (set before its action), for the audit log. */
+let running: { path: string; args: unknown[]; options: unknown } | null = null;
+
+/** Leaf commands that change something: each successful run is written to the audit log. */
+const CHANGING = new Set([
+  'import',
+  'cycle',
+  'set',
+  'draft',
+  'publish',
+  'retire',
+  'review',
+  'start',
+  'stop',
+  'promote',
+  'add',
+  'cancel',
+  'note',
+  'tag',
+  'create',
+  'approve',
+  'reject',
+  'prepare',
+  'issue',
+  'register',
+  'activate',
+  'classification',
+  'limits',
+  'policy',
+  'record',
+  'revoke',
+  'password',
+  'targets',
+  'rules',
+  'scheme',
+  'train-portfolio',
+  'untag',
+  'remove',
+  'move',
+  'assign',
+  'complaint',
+]);
+
 async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
   const p = await openPlatform(loadConfig());
   try {
-    return await fn(p);
+    const result = await fn(p);
+    const cmd = running;
+    const leaf = cmd?.path.split(' ').pop() ?? '';
+    if (cmd && CHANGING.has(leaf))
+      await p.audit.append([
+        {
+          at: p.clock.now(),
+          actor: `cli:${userInfo().username}`,
+          role: 'administrator',
+          action: `cli ${cmd.path}`,
+          entity: cmd.path.split(' ')[1] ?? 'cli',
+          entityId: null,
+          before: null,
+          after: { args: cmd.args, options: cmd.options },
+        },
+      ]);
+    return result;
   } finally {
     await p.close();
   }
@@ -65,6 +129,11 @@ function program(): Command {
     .description('Recoup: collections management on one ledger')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  cli.hook('preAction', (_root, action) => {
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== cli; c = c.parent) names.unshift(c.name());
+    running = { path: `recoup ${names.join(' ')}`, args: action.args, options: action.opts() };
+  });
 
   cli
     .command('migrate')
@@ -161,6 +230,7 @@ function program(): Command {
   registerSelfServiceCommands(cli, withPlatform);
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
+  registerAccessCommands(cli, withPlatform, (code) => (exitCode = code));
 
   const policy = cli
     .command('policy')
@@ -234,8 +304,10 @@ function program(): Command {
         await trainDemoModels(p, demoRange(today).from, progress);
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
         await seedDemoStaff(p);
+        await seedDemoUsers(p);
         await cycleDays(p, demoRange(today), progress, 'simulate');
       } else {
+        await seedDemoUsers(p);
         await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
       }
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -249,6 +321,14 @@ function program(): Command {
 }
 
 async function serve(p: Platform, port: number, host: string): Promise<void> {
+  // the first start creates the first administrator: its password printed once, or given
+  const admin = await ensureFirstAdministrator(accessDeps(p), process.env.RECOUP_ADMIN_PASSWORD);
+  if (admin)
+    process.stdout.write(
+      admin.password
+        ? `The first administrator is "${admin.username}" with the password ${admin.password} (shown once: note it now)\n`
+        : `The first administrator is "${admin.username}" with the password in RECOUP_ADMIN_PASSWORD\n`,
+    );
   const app = await buildServer(p);
   await app.listen({ port, host });
   const address = app.server.address();
@@ -256,6 +336,10 @@ async function serve(p: Platform, port: number, host: string): Promise<void> {
   process.stdout.write(
     `Recoup is running at http://localhost:${actual} (API documentation at /docs; ${p.db.location})\n`,
   );
+  if (await p.access.userByUsername(DEMO_USERS[0]!.username))
+    process.stdout.write(
+      `Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}\n`,
+    );
   const stop = async () => {
     await app.close();
     await p.close();

@@ -19,6 +19,11 @@ import { workspaceRoutes } from './routes/workspace.ts';
 import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
 import { hideLinkToken, selfServiceRoutes } from './routes/selfservice.ts';
+import { accessRoutes } from './routes/access.ts';
+import { installGuard, type Authenticator } from './guard.ts';
+import { sessionsAndKeys } from './auth.ts';
+import { installAuditHook } from './audit-hook.ts';
+import { accessDeps } from '../platform.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -26,6 +31,8 @@ export interface ServerOptions {
   companyName?: string;
   /** Base of customer-facing links in messages. */
   publicUrl?: string;
+  /** Who a request comes from; by default the session cookie or the API key. */
+  authenticate?: Authenticator;
 }
 
 export async function buildServer(
@@ -44,6 +51,9 @@ export async function buildServer(
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
+  // before any route: a route without declared roles is refused at registration
+  installGuard(app, options.authenticate ?? sessionsAndKeys(accessDeps(platform)));
+  installAuditHook(app, platform.audit, platform.clock);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -54,7 +64,10 @@ export async function buildServer(
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/health', { config: { roles: 'public' }, schema: { hide: true } }, async () => ({
+    status: 'ok',
+  }));
+  await app.register(accessRoutes(platform), { prefix: '/api' });
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });

@@ -39,6 +39,7 @@ import type {
 } from '../../../app/customers/ports.ts';
 import { actorOf } from '../actor.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { AGENTS, READERS } from '../guard.ts';
 
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const removed = { 204: Type.Null(), ...errors };
@@ -236,6 +237,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/customers',
       {
+        config: { roles: READERS },
         schema: {
           tags,
           summary: 'Search customers by name, phone, email, customer id or account id (masked)',
@@ -256,6 +258,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/customers/:id',
       {
+        config: { roles: READERS },
         schema: {
           tags,
           summary:
@@ -272,6 +275,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/customers/:id/timeline',
       {
+        config: { roles: READERS },
         schema: {
           tags,
           summary: 'Everything that happened to a customer, newest first',
@@ -300,6 +304,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/customers/:id/habits',
       {
+        config: { roles: READERS },
         schema: {
           tags,
           summary: 'Repayment habits derived from the history of all the customer’s accounts',
@@ -346,6 +351,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
       app.post(
         `/customers/:id/${c.path}`,
         {
+          config: { roles: AGENTS },
           schema: {
             tags,
             summary: c.add,
@@ -360,6 +366,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
       app.patch(
         `/customers/:id/${c.path}/:entryId`,
         {
+          config: { roles: AGENTS },
           schema: {
             tags,
             summary: c.change,
@@ -373,6 +380,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
       app.delete(
         `/customers/:id/${c.path}/:entryId`,
         {
+          config: { roles: AGENTS },
           schema: {
             tags,
             summary: `Remove ${c.noun === 'address' ? 'an' : 'a'} ${c.noun}`,
@@ -391,6 +399,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
       app[method](
         '/customers/:id/financials',
         {
+          config: { roles: AGENTS },
           schema: {
             tags,
             summary: 'Set the employer, occupation and income (the fields given; null clears one)',
@@ -404,6 +413,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.delete(
       '/customers/:id/financials',
       {
+        config: { roles: AGENTS },
         schema: {
           tags,
           summary: 'Clear the financials',
@@ -423,6 +433,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/customers/:id/tags',
       {
+        config: { roles: AGENTS },
         schema: {
           tags,
           summary: 'Tag a customer',
@@ -436,7 +447,10 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     const TagId = Type.Object({ id: Type.String(), tag: Type.String() });
     app.delete(
       '/customers/:id/tags/:tag',
-      { schema: { tags, summary: 'Remove a tag', params: TagId, response: removed } },
+      {
+        config: { roles: AGENTS },
+        schema: { tags, summary: 'Remove a tag', params: TagId, response: removed },
+      },
       async (req, reply) => {
         await removeTag(deps, req.params.id, req.params.tag, actorOf(req));
         return reply.code(204).send(null);
@@ -446,6 +460,7 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/customers/:id/notes',
       {
+        config: { roles: AGENTS },
         schema: {
           tags,
           summary: 'Write a note on a customer (or one of their accounts)',
@@ -466,7 +481,10 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
     const NoteId = Type.Object({ id: Type.String(), noteId: Type.Integer() });
     app.delete(
       '/customers/:id/notes/:noteId',
-      { schema: { tags, summary: 'Remove a note', params: NoteId, response: removed } },
+      {
+        config: { roles: AGENTS },
+        schema: { tags, summary: 'Remove a note', params: NoteId, response: removed },
+      },
       async (req, reply) => {
         await removeNote(deps, req.params.id, req.params.noteId, actorOf(req));
         return reply.code(204).send(null);

@@ -15,6 +15,7 @@ import { parseKannelDlr, parseKannelInbound } from '../../channels/kannel.ts';
 import { workspaceDeps, type Platform } from '../../platform.ts';
 import { renderStoredLetter } from '../../channels/letters.ts';
 import { formatDate } from '../../../domain/templates/templates.ts';
+import { AGENTS, CONTACT_RULES, OVERSIGHT, READERS, STAFF } from '../guard.ts';
 
 export function dispatchRoutes(p: Platform, settings: { companyName: string }): FastifyPluginAsync {
   return async (app0) => {
@@ -38,6 +39,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/dispatches',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['dispatch'],
           summary: "A day's dispatches, by channel and state",
@@ -66,6 +68,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/dispatches/:id',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['dispatch'],
           summary: 'A dispatch with its transitions and compliance decisions',
@@ -82,6 +85,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/letters/:id.pdf',
       {
+        config: { roles: STAFF },
         schema: {
           tags: ['dispatch'],
           summary: 'The PDF of a letter (by dispatch id)',
@@ -108,6 +112,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/tasks',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['tasks'],
           summary: 'Call and visit tasks',
@@ -138,6 +143,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.post(
       '/tasks/:id/start',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['tasks'],
           summary: 'Start a call or visit now, if the contact rules allow it',
@@ -162,6 +168,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.post(
       '/tasks/:id/outcome',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['tasks'],
           summary: 'Record the outcome of a started call or visit',
@@ -199,7 +206,10 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
 
     app.get(
       '/channels/kannel/dlr',
-      { schema: { tags: ['channels'], summary: "Kannel's delivery reports (dlr-url)" } },
+      {
+        config: { roles: 'public' },
+        schema: { tags: ['channels'], summary: "Kannel's delivery reports (dlr-url)" },
+      },
       async (req) => {
         const dlr = parseKannelDlr(req.query as Record<string, string>);
         if (dlr.status !== 'buffered') {
@@ -223,7 +233,10 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
 
     app.get(
       '/channels/kannel/inbound',
-      { schema: { tags: ['channels'], summary: 'Inbound SMS from Kannel (sms-service get-url)' } },
+      {
+        config: { roles: 'public' },
+        schema: { tags: ['channels'], summary: 'Inbound SMS from Kannel (sms-service get-url)' },
+      },
       async (req) => {
         // The raw query: Kannel's %C names the charset the text is encoded in.
         const m = parseKannelInbound(
@@ -248,6 +261,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/customers/:customerId/contact-preferences',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['compliance'],
           summary: "A customer's opt-outs, consents and stated preferences, and do-not-contact",
@@ -264,6 +278,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.post(
       '/customers/:customerId/contact-preferences',
       {
+        config: { roles: CONTACT_RULES },
         schema: {
           tags: ['compliance'],
           summary: 'Record an opt-out, a consent or a stated preference (with its dates)',
@@ -302,6 +317,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.put(
       '/customers/:customerId/do-not-contact',
       {
+        config: { roles: CONTACT_RULES },
         schema: {
           tags: ['compliance'],
           summary: 'Mark a customer do-not-contact (all but required notices), or clear it',
@@ -322,6 +338,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/compliance/report',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['compliance'],
           summary: 'Contacts by channel and local hour, blocks by rule',
@@ -342,6 +359,7 @@ export function dispatchRoutes(p: Platform, settings: { companyName: string }): 
     app.get(
       '/compliance/audit',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['compliance'],
           summary: 'Every contact in a period decided again under the rules in force then',

@@ -11,6 +11,7 @@ import {
 import { notFound } from '../../../app/shared/errors.ts';
 import type { Platform } from '../../platform.ts';
 import { DateString, ErrorBody } from '../schemas.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const ExperimentBody = Type.Object(
@@ -42,13 +43,17 @@ export function experimentRoutes(p: Platform): FastifyPluginAsync {
 
     app.get(
       '/experiments',
-      { schema: { tags: ['experiments'], summary: 'Every experiment' } },
+      {
+        config: { roles: READERS },
+        schema: { tags: ['experiments'], summary: 'Every experiment' },
+      },
       async () => p.experiments.list(),
     );
 
     app.post(
       '/experiments',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['experiments'],
           summary: 'Start a pilot: a champion and challengers splitting a population by hash',
@@ -80,6 +85,7 @@ export function experimentRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/experiments/:id',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['experiments'],
           summary:
@@ -106,6 +112,7 @@ export function experimentRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/experiments/:id/stop',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['experiments'],
           summary: 'End a pilot without promoting an arm',
@@ -120,6 +127,7 @@ export function experimentRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/experiments/:id/promote',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['experiments'],
           summary: "Publish an arm's strategy version for the whole population and end the pilot",

@@ -22,6 +22,7 @@ import {
   PageQuery,
   Payment,
 } from '../schemas.ts';
+import { CONTACT_RULES, OVERSIGHT, READERS, SUPERVISORS } from '../guard.ts';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -35,6 +36,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/accounts',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['accounts'],
           summary: 'Accounts with their state as of the last cycle, filtered and paged',
@@ -58,6 +60,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/accounts/:accountId',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['accounts'],
           summary:
@@ -73,6 +76,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/accounts/:accountId/payments',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['accounts'],
           summary: 'Record a payment; the payment id is the idempotency key',
@@ -104,6 +108,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/accounts/:accountId/holds',
       {
+        config: { roles: CONTACT_RULES },
         schema: {
           tags: ['accounts'],
           summary: 'Place a hold (hardship, dispute, ...): it pauses the delinquency clock',
@@ -127,6 +132,7 @@ export function ledgerRoutes(p: Platform): FastifyPluginAsync {
     app.patch(
       '/accounts/:accountId/holds/:holdId',
       {
+        config: { roles: [...SUPERVISORS, 'compliance_officer'] },
         schema: {
           tags: ['accounts'],
           summary: 'End a hold on a date',

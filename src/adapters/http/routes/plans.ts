@@ -21,6 +21,7 @@ import { FREQUENCIES } from '../../../domain/plans/schedule.ts';
 import { planDeps, type Platform } from '../../platform.ts';
 import { actorOf } from '../actor.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { AGENTS, READERS, STRATEGY, SUPERVISORS } from '../guard.ts';
 
 const Issue = Type.Object({ at: Type.String(), reason: Type.String() });
 const Payment = Type.Object({
@@ -129,6 +130,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.post(
       '/accounts/:id/plans/preview',
       {
+        config: { roles: AGENTS, audit: false },
         schema: {
           tags: ['plans'],
           summary: 'What-if: the schedule and the amounts of a plan (nothing is stored)',
@@ -143,6 +145,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.post(
       '/accounts/:id/plans',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['plans'],
           summary:
@@ -170,6 +173,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.get(
       '/accounts/:id/plans',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['plans'],
           summary: "An account's plans, newest first",
@@ -183,6 +187,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.get(
       '/plans',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['plans'],
           summary: 'Plans across the portfolio, newest first (page with `before`)',
@@ -200,6 +205,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.get(
       '/plans/policy',
       {
+        config: { roles: READERS },
         schema: { tags: ['plans'], summary: 'The plan policy in force', response: { 200: Policy } },
       },
       async () => p.plans.policy(),
@@ -208,6 +214,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.put(
       '/plans/policy',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['plans'],
           summary: 'Set the plan policy (an administrator; for plans proposed from now on)',
@@ -221,6 +228,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.post(
       '/plans/:id/approve',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['plans'],
           summary: 'Approve a plan waiting for approval (it starts: the schedule changes)',
@@ -245,6 +253,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
       app.post(
         `/plans/:id/${action}`,
         {
+          config: { roles: AGENTS },
           schema: {
             tags: ['plans'],
             summary,
@@ -259,6 +268,7 @@ export function planRoutes(p: Platform, o: { companyName: string }): FastifyPlug
     app.get(
       '/plans/:id/events',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['plans'],
           summary: "A plan's audit trail: proposed, approved, rejected, broken, …",

@@ -8,6 +8,7 @@ import { addDays } from '../../../domain/time/date.ts';
 import type { Platform } from '../../platform.ts';
 import { Amount, DateString, ErrorBody, Nullable } from '../schemas.ts';
 import { formatMinor } from '../../../domain/money/currency.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const Bucket = Type.Object({
   name: Type.String(),
@@ -40,6 +41,7 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/portfolio/snapshots',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['portfolio'],
           summary: 'Accounts, outstanding and arrears per day, product, currency and bucket',
@@ -85,6 +87,7 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/cycles',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['portfolio'],
           summary: 'The latest daily cycle runs',
@@ -99,6 +102,7 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/policy',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['portfolio'],
           summary: 'The ledger policy per product',
@@ -111,6 +115,7 @@ export function portfolioRoutes(p: Platform): FastifyPluginAsync {
     app.put(
       '/policy',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['portfolio'],
           summary: 'Replace the ledger policy (waterfall, tolerance, grace, buckets per product)',

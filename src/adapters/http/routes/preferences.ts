@@ -39,6 +39,7 @@ export function preferenceRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/preferences/:key',
       {
+        config: { roles: 'public' },
         schema: {
           tags: ['preferences'],
           summary: 'The opt-out page of a message link',
@@ -65,6 +66,7 @@ export function preferenceRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/preferences/:key',
       {
+        config: { roles: 'public' },
         schema: {
           tags: ['preferences'],
           summary: 'Opt out (the link, or one-click unsubscribe)',

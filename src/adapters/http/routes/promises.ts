@@ -15,6 +15,7 @@ import {
 import { PROMISE_CHANNELS, PROMISE_STATUSES } from '../../../domain/promises/promise.ts';
 import type { Platform } from '../../platform.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { AGENTS, READERS, STRATEGY } from '../guard.ts';
 
 const PromiseBody = Type.Object({
   id: Type.Integer(),
@@ -66,6 +67,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/accounts/:id/promises',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['promises'],
           summary: 'Record a promise to pay (the treatment path waits until its date and grace)',
@@ -105,6 +107,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/accounts/:id/promises',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['promises'],
           summary: "An account's promises, newest first",
@@ -120,6 +123,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/promises',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['promises'],
           summary: 'Promises across the portfolio, newest first (page with `before`)',
@@ -140,6 +144,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/promises/:id/cancel',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['promises'],
           summary: 'Cancel an open promise',
@@ -157,6 +162,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/promises/rates',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['promises'],
           summary:
@@ -184,6 +190,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/promises/policy',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['promises'],
           summary: 'The promise policy in force',
@@ -196,6 +203,7 @@ export function promiseRoutes(p: Platform): FastifyPluginAsync {
     app.put(
       '/promises/policy',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['promises'],
           summary: 'Set the promise policy (for promises made from now on)',

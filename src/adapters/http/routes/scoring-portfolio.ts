@@ -13,6 +13,7 @@ import {
 } from '../../../app/scoring/portfolio.ts';
 import type { Platform } from '../../platform.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const Text2 = Type.Object({ en: Type.String(), 'zh-CN': Type.String() });
 const Limits = Type.Object({
@@ -31,6 +32,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/accounts/:id/scores',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: "An account's tier and its score per purpose, with the reason codes",
@@ -67,6 +69,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/portfolio',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: 'Accounts per tier, and per band of each purpose',
@@ -84,6 +87,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/classification',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: 'The classification standard: tiers with their meaning, and the rules',
@@ -106,6 +110,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.put(
       '/scoring/classification',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['scoring'],
           summary: 'Replace the classification standard (in force from the next cycle)',
@@ -122,6 +127,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/monitoring',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: "Each model's daily stability (PSI), bands, predicted against actual, alerts",
@@ -138,6 +144,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/monitoring/limits',
       {
+        config: { roles: READERS },
         schema: { tags: ['scoring'], summary: 'The monitoring limits', response: { 200: Limits } },
       },
       async () => p.scoring.monitoringLimits(),
@@ -146,6 +153,7 @@ export function scoringPortfolioRoutes(p: Platform): FastifyPluginAsync {
     app.put(
       '/scoring/monitoring/limits',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['scoring'],
           summary: 'Set the monitoring limits that raise alerts',

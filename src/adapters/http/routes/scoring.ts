@@ -13,6 +13,7 @@ import {
 import { notFound } from '../../../app/shared/errors.ts';
 import type { Platform } from '../../platform.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const Purpose = Type.String({
@@ -52,6 +53,7 @@ export function scoringRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/models',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: 'Every registered model version (without documents), of one purpose or all',
@@ -65,6 +67,7 @@ export function scoringRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/scoring/models',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['scoring'],
           summary: 'Register a scorecard as the next version of its purpose (and activate it)',
@@ -97,6 +100,7 @@ export function scoringRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/models/:purpose/active',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: 'The active model of a purpose, with its document',
@@ -114,6 +118,7 @@ export function scoringRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/scoring/models/:purpose/:version',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['scoring'],
           summary: 'One model version, with its document',
@@ -127,6 +132,7 @@ export function scoringRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/scoring/models/:purpose/:version/activate',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['scoring'],
           summary: 'Make a version the active one of its purpose (the one before is deactivated)',

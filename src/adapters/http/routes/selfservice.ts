@@ -345,7 +345,10 @@ export function selfServiceRoutes(
 
     app.get(
       '/s/:token',
-      { schema: schema('The self-service page of a link') },
+      {
+        config: { roles: 'public' },
+        schema: schema('The self-service page of a link'),
+      },
       async (req, reply) =>
         handle(reply, req.query.lang, req.params.token, async () => {
           const v = await viewPage(deps, req.params.token);
@@ -355,7 +358,10 @@ export function selfServiceRoutes(
 
     app.get(
       '/s/:token/plan',
-      { schema: schema('The schedule of a plan option, before the customer agrees') },
+      {
+        config: { roles: 'public' },
+        schema: schema('The schedule of a plan option, before the customer agrees'),
+      },
       async (req, reply) =>
         handle(reply, req.query.lang, req.params.token, async () => {
           const r = await previewFromPage(deps, req.params.token, req.query.option ?? '');
@@ -385,51 +391,66 @@ export function selfServiceRoutes(
         }),
     );
 
-    app.post('/s/:token/plan', { schema: schema('Agree to a plan option') }, async (req, reply) =>
-      handle(reply, req.query.lang, req.params.token, async () => {
-        const f = formOf(req.body);
-        const r = await choosePlanFromPage(deps, req.params.token, {
-          option: one(f.option),
-          request: one(f.request),
-        });
-        const first = r.plan.payments[0];
-        return {
-          status: r.created ? 201 : 200,
-          language: await languageOf(req.params.token),
-          html: (l) =>
-            donePage(
-              l,
-              req.params.token,
-              `<p>${t(l, 'planDone')}${first ? `: ${escapeHtml(formatMoney(first.amountMinor, r.plan.currency, localeOf(l)))}, ${escapeHtml(formatDate(first.dueDate as LocalDate, localeOf(l)))}` : ''}</p>`,
-            ),
-        };
-      }),
+    app.post(
+      '/s/:token/plan',
+      {
+        config: { roles: 'public' },
+        schema: schema('Agree to a plan option'),
+      },
+      async (req, reply) =>
+        handle(reply, req.query.lang, req.params.token, async () => {
+          const f = formOf(req.body);
+          const r = await choosePlanFromPage(deps, req.params.token, {
+            option: one(f.option),
+            request: one(f.request),
+          });
+          const first = r.plan.payments[0];
+          return {
+            status: r.created ? 201 : 200,
+            language: await languageOf(req.params.token),
+            html: (l) =>
+              donePage(
+                l,
+                req.params.token,
+                `<p>${t(l, 'planDone')}${first ? `: ${escapeHtml(formatMoney(first.amountMinor, r.plan.currency, localeOf(l)))}, ${escapeHtml(formatDate(first.dueDate as LocalDate, localeOf(l)))}` : ''}</p>`,
+              ),
+          };
+        }),
     );
 
-    app.post('/s/:token/promise', { schema: schema('Promise to pay') }, async (req, reply) =>
-      handle(reply, req.query.lang, req.params.token, async () => {
-        const f = formOf(req.body);
-        const r = await promiseFromPage(deps, req.params.token, {
-          amount: one(f.amount),
-          promisedFor: one(f.promisedFor),
-          request: one(f.request),
-        });
-        return {
-          status: r.created ? 201 : 200,
-          language: await languageOf(req.params.token),
-          html: (l) =>
-            donePage(
-              l,
-              req.params.token,
-              `<p>${t(l, 'promiseDone')}${escapeHtml(formatMoney(r.promise.amountMinor, r.promise.currency, localeOf(l)))} ${t(l, 'on')} ${escapeHtml(formatDate(r.promise.promisedFor, localeOf(l)))}</p>`,
-            ),
-        };
-      }),
+    app.post(
+      '/s/:token/promise',
+      {
+        config: { roles: 'public' },
+        schema: schema('Promise to pay'),
+      },
+      async (req, reply) =>
+        handle(reply, req.query.lang, req.params.token, async () => {
+          const f = formOf(req.body);
+          const r = await promiseFromPage(deps, req.params.token, {
+            amount: one(f.amount),
+            promisedFor: one(f.promisedFor),
+            request: one(f.request),
+          });
+          return {
+            status: r.created ? 201 : 200,
+            language: await languageOf(req.params.token),
+            html: (l) =>
+              donePage(
+                l,
+                req.params.token,
+                `<p>${t(l, 'promiseDone')}${escapeHtml(formatMoney(r.promise.amountMinor, r.promise.currency, localeOf(l)))} ${t(l, 'on')} ${escapeHtml(formatDate(r.promise.promisedFor, localeOf(l)))}</p>`,
+              ),
+          };
+        }),
     );
 
     app.post(
       '/s/:token/preferences',
-      { schema: schema('Contact preferences: opt-outs and the hours we may call') },
+      {
+        config: { roles: 'public' },
+        schema: schema('Contact preferences: opt-outs and the hours we may call'),
+      },
       async (req, reply) =>
         handle(reply, req.query.lang, req.params.token, async () => {
           const f = formOf(req.body);
@@ -458,7 +479,10 @@ export function selfServiceRoutes(
 
     app.post(
       '/s/:token/statement',
-      { schema: schema('State hardship or a dispute (a hold and a review)') },
+      {
+        config: { roles: 'public' },
+        schema: schema('State hardship or a dispute (a hold and a review)'),
+      },
       async (req, reply) =>
         handle(reply, req.query.lang, req.params.token, async () => {
           const f = formOf(req.body);
@@ -477,7 +501,10 @@ export function selfServiceRoutes(
 
     app.post(
       '/s/:token/payment',
-      { schema: schema('Say a payment is being made: its reference') },
+      {
+        config: { roles: 'public' },
+        schema: schema('Say a payment is being made: its reference'),
+      },
       async (req, reply) =>
         handle(reply, req.query.lang, req.params.token, async () => {
           const f = formOf(req.body);
@@ -500,7 +527,10 @@ export function selfServiceRoutes(
 
     app.get(
       '/api/self-service/:token',
-      { schema: { tags: ['self-service'], summary: 'The self-service page as JSON', params } },
+      {
+        config: { roles: 'public' },
+        schema: { tags: ['self-service'], summary: 'The self-service page as JSON', params },
+      },
       async (req, reply) => {
         try {
           return await viewPage(deps, req.params.token);

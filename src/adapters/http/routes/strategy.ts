@@ -17,6 +17,7 @@ import { reviewStrategy } from '../../../app/strategy/review.ts';
 import { parseStrategy } from '../../../domain/strategy/validate.ts';
 import type { Platform } from '../../platform.ts';
 import { DateString, ErrorBody, Nullable } from '../schemas.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -94,6 +95,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/strategies',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['strategies'],
           summary: 'Every strategy version, with status, effective date, who published it and why',
@@ -112,6 +114,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/strategies/validate',
       {
+        config: { roles: READERS, audit: false },
         schema: {
           tags: ['strategies'],
           summary: 'Check a strategy document (YAML or JSON text) without storing it',
@@ -136,6 +139,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/strategies',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['strategies'],
           summary: 'Store a document as a draft, or publish it at once',
@@ -162,6 +166,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/strategies/:strategyId/versions/:version',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['strategies'],
           summary: 'One version: details, document and its flow chart (Mermaid)',
@@ -179,6 +184,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/strategies/:strategyId/versions/:version/publish',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['strategies'],
           summary: 'Publish a draft, or publish an older version again as a new one (roll back)',
@@ -196,6 +202,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.post(
       '/strategies/:strategyId/versions/:version/retire',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['strategies'],
           summary: 'Take a published version out of use',
@@ -210,6 +217,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/strategies/:strategyId/diff',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['strategies'],
           summary: 'Line changes between two versions',
@@ -231,6 +239,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/strategies/:strategyId/review',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['strategies'],
           summary:
@@ -247,6 +256,7 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
     app.get(
       '/actions',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['strategies'],
           summary: 'Actions the strategy planned, newest first, by account, day or channel',

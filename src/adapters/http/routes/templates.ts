@@ -12,6 +12,7 @@ import {
 import type { Platform } from '../../platform.ts';
 import { saveTemplate } from '../../../app/templates/save.ts';
 import { ErrorBody } from '../schemas.ts';
+import { READERS, STRATEGY } from '../guard.ts';
 
 const Template = Type.Object(
   {
@@ -35,6 +36,7 @@ export function templateRoutes(
     app.get(
       '/templates',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['templates'],
           summary: 'The message templates and the variables they may use',
@@ -56,6 +58,7 @@ export function templateRoutes(
     app.put(
       '/templates/:channel/:id/:language',
       {
+        config: { roles: STRATEGY },
         schema: {
           tags: ['templates'],
           summary: 'Save a new version of a template (checked first; refused with the reasons)',
@@ -89,6 +92,7 @@ export function templateRoutes(
     app.post(
       '/templates/check',
       {
+        config: { roles: READERS, audit: false },
         schema: {
           tags: ['templates'],
           summary: 'Check a template: unknown variables, missing subject or opt-out link',
@@ -110,6 +114,7 @@ export function templateRoutes(
     app.post(
       '/templates/preview',
       {
+        config: { roles: READERS, audit: false },
         schema: {
           tags: ['templates'],
           summary:

@@ -25,6 +25,7 @@ import { ASSIGNMENT_METHODS } from '../../../domain/workspace/policy.ts';
 import { workspaceDeps, type Platform } from '../../platform.ts';
 import { actorOf } from '../actor.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
+import { AGENTS, DESK, MANAGERS, OVERSIGHT, READERS, SUPERVISORS } from '../guard.ts';
 
 const DeskTaskBody = Type.Object({
   id: Type.Integer(),
@@ -115,6 +116,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/desk/next',
       {
+        config: { roles: DESK, audit: false },
         schema: {
           tags: ['desk'],
           summary:
@@ -128,6 +130,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/desk/tasks/:id/release',
       {
+        config: { roles: DESK, audit: false },
         schema: {
           tags: ['desk'],
           summary:
@@ -152,6 +155,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.get(
       '/desk/tasks',
       {
+        config: { roles: DESK },
         schema: {
           tags: ['desk'],
           summary: "The calling collector's tasks: calls (default) or reviews",
@@ -177,6 +181,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/tasks',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['tasks'],
           summary: 'Add a call task for an account (supervisors)',
@@ -216,6 +221,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/tasks/:id/complete',
       {
+        config: { roles: AGENTS },
         schema: {
           tags: ['tasks'],
           summary: 'Close a review (a plan to approve, a hardship or dispute to look at)',
@@ -239,6 +245,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/tasks/move',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['tasks'],
           summary: "Move open call tasks to a collector or a team's pool (supervisors)",
@@ -267,6 +274,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.put(
       '/accounts/:id/owner',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['tasks'],
           summary:
@@ -291,6 +299,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.get(
       '/tasks/:id/events',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['tasks'],
           summary: 'Everything that happened to a task, by whom',
@@ -303,6 +312,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.get(
       '/queues',
       {
+        config: { roles: OVERSIGHT },
         schema: {
           tags: ['desk'],
           summary: "The day's call tasks by queue, collector and state, with their value",
@@ -318,6 +328,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.post(
       '/queues/prepare',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['desk'],
           summary: "Set the day's call tasks in their queues again: values, hours, collectors",
@@ -330,6 +341,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.get(
       '/collectors',
       {
+        config: { roles: READERS },
         schema: {
           tags: ['desk'],
           summary: 'Collectors and teams',
@@ -353,6 +365,7 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
     app.put(
       '/collectors',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['desk'],
           summary: 'Add or change collectors and teams (supervisors); errors name the row',
@@ -376,13 +389,17 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
 
     app.get(
       '/call-scripts',
-      { schema: { tags: ['desk'], summary: 'Call scripts per segment and language' } },
+      {
+        config: { roles: READERS },
+        schema: { tags: ['desk'], summary: 'Call scripts per segment and language' },
+      },
       async () => ({ scripts: await p.workspace.scripts() }),
     );
 
     app.put(
       '/call-scripts',
       {
+        config: { roles: MANAGERS },
         schema: {
           tags: ['desk'],
           summary: 'Add or change the call script of a segment (* for any) and language',
@@ -406,13 +423,17 @@ export function workspaceRoutes(p: Platform, o: { companyName: string }): Fastif
 
     app.get(
       '/workspace/policy',
-      { schema: { tags: ['desk'], summary: 'The workspace policy', response: { 200: Policy } } },
+      {
+        config: { roles: READERS },
+        schema: { tags: ['desk'], summary: 'The workspace policy', response: { 200: Policy } },
+      },
       async () => p.workspace.policy(),
     );
 
     app.put(
       '/workspace/policy',
       {
+        config: { roles: SUPERVISORS },
         schema: {
           tags: ['desk'],
           summary: 'Set the workspace policy (missing settings take the defaults)',
