@@ -98,6 +98,25 @@ describe(`the customer file (${ENGINE})`, () => {
       { cycles: p.cycles, policies: p.policies, clock },
       { from: '2026-04-19', to: '2026-04-20' },
     );
+    // mia works these customers' accounts: a collector sees only the customers behind
+    // their tasks and accounts
+    const desk = (id: string) => ({
+      id,
+      name: id,
+      team: null,
+      queues: ['*'],
+      languages: ['en'],
+      buckets: [],
+      skills: [],
+      territory: null,
+      capacity: 60,
+      active: true,
+    });
+    await p.workspace.saveCollectors([desk('mia'), desk('noah')]);
+    await p.db.query(
+      `INSERT INTO account_owners (account_id, collector, since, by_user)
+       SELECT id, 'mia', now(), 'test' FROM accounts`,
+    );
     app = await buildServer(p, testServer);
   }, 120_000);
   afterAll(async () => {
@@ -477,6 +496,35 @@ describe(`the customer file (${ENGINE})`, () => {
     expect((await searchCustomers(deps(), { q: '5550777' })).items.map((c) => c.id)).toEqual([
       'C3',
     ]);
+  });
+  it('shows a collector only the customers behind their own tasks and accounts', async () => {
+    const noah = { 'x-recoup-user': 'noah', 'x-recoup-role': 'collector' };
+    const search = async () =>
+      (await json('GET', '/api/customers?q=ann', undefined, noah)).body.items.map(
+        (c: { id: string }) => c.id,
+      );
+    expect(await search()).toEqual([]);
+    expect((await json('GET', '/api/customers/C1', undefined, noah)).status).toBe(403);
+    expect((await json('GET', '/api/accounts/A1', undefined, noah)).status).toBe(403);
+    expect((await json('GET', '/api/customers/C1/timeline', undefined, noah)).status).toBe(403);
+    // a supervisor gives noah A3 (Bob Annson): now he sees C3, and still not C1
+    const sup = { 'x-recoup-user': 'sam', 'x-recoup-role': 'supervisor' };
+    const given = await app.inject({
+      method: 'PUT',
+      url: '/api/accounts/A3/owner',
+      headers: sup,
+      payload: { collector: 'noah' },
+    });
+    expect(given.statusCode).toBe(200);
+    expect(await search()).toEqual(['C3']);
+    expect((await json('GET', '/api/customers/C3', undefined, noah)).status).toBe(200);
+    expect((await json('GET', '/api/customers/C1', undefined, noah)).status).toBe(403);
+    // the analyst and the supervisor see everyone
+    expect((await json('GET', '/api/customers/C1', undefined, analyst)).status).toBe(200);
+    // his task list is his own, whatever he asks for
+    const tasks = await app.inject({ url: '/api/tasks?assignee=mia', headers: noah });
+    expect(tasks.statusCode).toBe(200);
+    for (const t of tasks.json().tasks as { assignee: string }[]) expect(t.assignee).toBe('noah');
   });
 });
 

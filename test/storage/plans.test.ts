@@ -529,6 +529,16 @@ describe(`repayment plans (${ENGINE})`, () => {
   it('serves plans over HTTP: what-if, proposal (idempotent), approval by role, lists, policy', async () => {
     const app = await buildServer(p, testServer);
     const as = (a: Actor) => ({ 'x-recoup-user': a.user, 'x-recoup-role': a.role });
+    // the collector works these accounts (a collector reaches only the customers behind
+    // their own tasks and accounts)
+    await p.db.query('INSERT INTO collectors (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING', [
+      ANN.user,
+    ]);
+    await p.db.query(
+      `INSERT INTO account_owners (account_id, collector, since, by_user)
+       SELECT id, $1, now(), 'test' FROM accounts ON CONFLICT DO NOTHING`,
+      [ANN.user],
+    );
     try {
       const [, , , , , , , h, i] = acc as string[];
       clock.set(noon(8));

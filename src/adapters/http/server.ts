@@ -23,6 +23,8 @@ import { accessRoutes } from './routes/access.ts';
 import { installGuard, type Authenticator } from './guard.ts';
 import { sessionsAndKeys } from './auth.ts';
 import { installAuditHook } from './audit-hook.ts';
+import { installScope } from './scope.ts';
+import { SqlScopeStore } from '../storage/scope-store.ts';
 import { accessDeps } from '../platform.ts';
 
 export interface ServerOptions {
@@ -54,6 +56,7 @@ export async function buildServer(
   // before any route: a route without declared roles is refused at registration
   installGuard(app, options.authenticate ?? sessionsAndKeys(accessDeps(platform)));
   installAuditHook(app, platform.audit, platform.clock);
+  installScope(app, new SqlScopeStore(platform.db));
   await app.register(swagger, {
     openapi: {
       info: {

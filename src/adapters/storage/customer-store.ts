@@ -4,6 +4,7 @@
  * the record of unmasked views, search and the habits' history. Reads are a few set-wise
  * queries per file; every change and its record are written in one transaction.
  */
+import { appendIn } from './audit-store.ts';
 import type {
   Address,
   Change,
@@ -34,6 +35,12 @@ import type { PromiseStatus } from '../../domain/promises/promise.ts';
 import { readTimeline } from './customer-timeline.ts';
 import type { AccountStatesTable } from './schema.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
+
+/** The customers behind a collector's or field agent's work: their tasks and their accounts. */
+export const WORKED_BY = (user: string) =>
+  `SELECT t.customer_id FROM tasks t WHERE t.assignee = ${user}
+   UNION SELECT a.customer_id FROM account_owners o JOIN accounts a ON a.id = o.account_id
+    WHERE o.collector = ${user}`;
 
 /** An account's state as the file reads it (all null when it has not been cycled yet). */
 type StateColumns = Omit<AccountStatesTable, 'account_id' | 'overdue_due_date' | 'delinquent_date'>;
@@ -582,11 +589,26 @@ export class SqlCustomerStore implements CustomerStore {
     view: string,
     fields: readonly string[],
   ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO personal_data_views (customer_id, at, actor, role, view, fields)
-       VALUES ($1, $2, $3, $4, $5, $6::text[])`,
-      [ref.id, at.toISOString(), actor, role, view, fields],
-    );
+    // the view and its audit entry commit together
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO personal_data_views (customer_id, at, actor, role, view, fields)
+         VALUES ($1, $2, $3, $4, $5, $6::text[])`,
+        [ref.id, at.toISOString(), actor, role, view, fields],
+      );
+      await appendIn(tx, [
+        {
+          at,
+          actor,
+          role,
+          action: 'personal_data.view',
+          entity: 'customer',
+          entityId: ref.ext,
+          before: null,
+          after: { view, fields },
+        },
+      ]);
+    });
   }
 
   private async accounts(customerId: number): Promise<FileAccount[]> {
@@ -743,10 +765,16 @@ export class SqlCustomerStore implements CustomerStore {
    * customer-id order by itself (a common name walks the id index and stops at the page; a rare
    * one is read from its own index), merged and cut to the page.
    */
-  async search(terms: SearchTerms, after: string | undefined, limit: number): Promise<SearchHit[]> {
+  async search(
+    terms: SearchTerms,
+    after: string | undefined,
+    limit: number,
+    within?: string,
+  ): Promise<SearchHit[]> {
     const params: unknown[] = [terms.id, after ?? null, limit];
     const add = (v: unknown) => `$${params.push(v)}`;
-    const page = `($2::text IS NULL OR c.external_id > $2::text)`;
+    const mine = within === undefined ? '' : ` AND c.id IN (${WORKED_BY(add(within))})`;
+    const page = `($2::text IS NULL OR c.external_id > $2::text)${mine}`;
     const branch = (from: string, where: string) =>
       `(SELECT c.id, c.external_id FROM ${from} WHERE ${where} AND ${page}
         ORDER BY c.external_id LIMIT $3)`;

@@ -79,13 +79,15 @@ export interface SearchQuery {
 export async function searchCustomers(
   deps: CustomerDeps,
   query: SearchQuery,
+  /** A collector or field agent: only the customers behind their tasks and accounts. */
+  within?: string,
 ): Promise<{ items: SearchHit[]; next: string | null }> {
   const details: ErrorDetail[] = [];
   const limit = limitOf(query.limit, 500, details);
   const q = query.q?.trim() ?? '';
   if (q.length > 200) details.push({ at: 'q', reason: 'must be at most 200 characters' });
   if (details.length > 0) throw invalid('the search is not valid', details);
-  const rows = await deps.customers.search(searchTerms(q), query.cursor, limit + 1);
+  const rows = await deps.customers.search(searchTerms(q), query.cursor, limit + 1, within);
   const items = rows.slice(0, limit).map((h) => maskDeep(h) as SearchHit);
   return { items, next: rows.length > limit ? items.at(-1)!.id : null };
 }

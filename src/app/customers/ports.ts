@@ -159,7 +159,13 @@ export interface CustomerStore {
   ref(ext: string): Promise<CustomerRef | null>;
   /** The file; a customer's imported phone, email and address become its primary points. */
   file(ref: CustomerRef, now: Date): Promise<StoredFile>;
-  search(terms: SearchTerms, after: string | undefined, limit: number): Promise<SearchHit[]>;
+  /** `within`: only the customers behind this collector's or field agent's work. */
+  search(
+    terms: SearchTerms,
+    after: string | undefined,
+    limit: number,
+    within?: string,
+  ): Promise<SearchHit[]>;
   timeline(
     ref: CustomerRef,
     kinds: readonly TimelineKind[],

@@ -38,6 +38,7 @@ import type {
   ContactPoint as StoredPoint,
 } from '../../../app/customers/ports.ts';
 import { actorOf } from '../actor.ts';
+import { FRONT_LINE } from '../scope.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
 import { AGENTS, READERS } from '../guard.ts';
 
@@ -252,7 +253,14 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
           },
         },
       },
-      async (req) => searchCustomers(deps, req.query),
+      async (req) => {
+        const actor = actorOf(req);
+        return searchCustomers(
+          deps,
+          req.query,
+          FRONT_LINE.has(actor.role) ? actor.user : undefined,
+        );
+      },
     );
 
     app.get(
