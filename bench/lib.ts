@@ -90,3 +90,9 @@ export function record(result: Record<string, unknown>): void {
 }
 
 export const s = (x: number) => Number(x.toFixed(2));
+
+/** A benchmark collector's session: tokens known to the bench client and its server. */
+export const benchSession = (collector: string) => ({
+  token: `bench-session-${collector}-0000000000000000000000`,
+  csrf: `bench-csrf-${collector}`,
+});

@@ -29,7 +29,17 @@ import { runCycles } from '../src/app/cycle/run-cycle.ts';
 import { prepareDay } from '../src/app/dispatch/dispatcher.ts';
 import { publishSource } from '../src/app/strategy/strategies.ts';
 import type { Collector } from '../src/app/workspace/ports.ts';
-import { AS_OF, freshPlatform, keep, args, portfolioFolder, record, s, timed } from './lib.ts';
+import {
+  AS_OF,
+  benchSession,
+  freshPlatform,
+  keep,
+  args,
+  portfolioFolder,
+  record,
+  s,
+  timed,
+} from './lib.ts';
 
 const get = (name: string, dflt: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,8 +61,8 @@ interface Ctx {
   task?: number;
 }
 const headersOf = (collector: string) => ({
-  'x-recoup-user': collector,
-  'x-recoup-role': 'collector',
+  cookie: `recoup_session=${benchSession(collector).token}`,
+  'x-csrf-token': benchSession(collector).csrf,
   'content-type': 'application/json',
 });
 
