@@ -102,6 +102,8 @@ describe(`sign-in, roles and the audit log (${ENGINE})`, () => {
       status: 200,
       request: { lockMinutes: change.lockMinutes },
     });
+    // before: the policy as it was read from the same address
+    expect(JSON.parse(entry!.before!)).toMatchObject({ lockMinutes: policy.lockMinutes });
 
     const out = await app.inject({
       method: 'POST',

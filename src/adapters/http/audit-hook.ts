@@ -10,6 +10,8 @@ import type { AuditLog } from '../../app/audit/ports.ts';
 import type { Clock } from '../../app/shared/clock.ts';
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The caller's credentials, passed on to the read that gives `before`. */
+const FORWARDED = ['cookie', 'authorization', 'x-recoup-user', 'x-recoup-role'];
 /** Responses larger than this are recorded by their size only. */
 const MAX_RECORDED = 32_000;
 
@@ -39,8 +41,26 @@ function parsed(payload: unknown): unknown {
 export function installAuditHook(app: FastifyInstance, log: AuditLog, clock: Clock): void {
   app.addHook('preHandler', async (req) => {
     const audit = req.routeOptions.config.audit;
-    if (!CHANGES.has(req.method) || audit === false || !audit?.before || req.actor === null) return;
-    req.auditBefore = await audit.before(req);
+    if (!CHANGES.has(req.method) || audit === false || req.actor === null) return;
+    if (audit?.before) {
+      req.auditBefore = await audit.before(req);
+      return;
+    }
+    // a setting replaced or changed where it is also read: before is what reading gave
+    const url = req.routeOptions.url;
+    if (
+      (req.method === 'PUT' || req.method === 'PATCH') &&
+      url &&
+      app.hasRoute({ method: 'GET', url })
+    ) {
+      const headers: Record<string, string> = {};
+      for (const h of FORWARDED) {
+        const v = req.headers[h];
+        if (typeof v === 'string') headers[h] = v;
+      }
+      const r = await app.inject({ method: 'GET', url: req.url, headers });
+      if (r.statusCode === 200) req.auditBefore = parsed(r.body);
+    }
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const audit = req.routeOptions.config.audit;
