@@ -52,6 +52,10 @@ import type { AuditLog } from '../app/audit/ports.ts';
 import { SqlAccessStore } from './storage/access-store.ts';
 import { SqlAuditLog } from './storage/audit-store.ts';
 import { nodeSecrets } from './crypto/secrets.ts';
+import { SqlPerformanceStore } from './storage/performance-store.ts';
+import { SqlTrainingStore } from './storage/training-store.ts';
+import type { PerformanceDeps } from '../app/performance/performance.ts';
+import { callBlocks, type TrainingDeps } from '../app/training/training.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -83,6 +87,9 @@ export interface Platform {
   access: AccessStore;
   /** Every change and every view of unmasked personal data, chained by hashes. */
   audit: AuditLog;
+  /** Collectors' KPIs, targets, the assessment scheme, incentive rules, complaints. */
+  performance: SqlPerformanceStore;
+  training: SqlTrainingStore;
   /** The signer of the customers' self-service links and how long a link stays valid. */
   links: { signer: LinkSigner; days: number };
   /** Today in the portfolio's business time zone. */
@@ -129,6 +136,8 @@ export function wire(
     selfService: new SqlSelfServiceStore(db),
     access: new SqlAccessStore(db),
     audit: new SqlAuditLog(db),
+    performance: new SqlPerformanceStore(db),
+    training: new SqlTrainingStore(db),
     links,
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),
@@ -146,7 +155,17 @@ export function workspaceDeps(p: Platform, companyName: string): WorkspaceDeps {
     workspace: p.workspace,
     contexts: (ids, since) => p.dispatch.contexts(ids, since),
     companyName,
+    callBlocks: (ids, day) => callBlocks(trainingDeps(p), ids, day ?? p.today()),
   };
+}
+
+/** Performance and incentives over the platform's stores, in the business time zone. */
+export function performanceDeps(p: Platform): PerformanceDeps {
+  return { performance: p.performance, policies: p.policies, timezone: p.timezone };
+}
+
+export function trainingDeps(p: Platform): TrainingDeps {
+  return { training: p.training };
 }
 
 /** The plans' use cases, with their needs (reviews, broken plans) sent to the workspace. */

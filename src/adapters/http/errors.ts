@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   UNAUTHENTICATED: 401,
   THROTTLED: 429,
+  TRAINING_REQUIRED: 403,
 };
 
 export function installErrorHandler(app: FastifyInstance): void {

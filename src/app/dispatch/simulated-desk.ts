@@ -69,7 +69,16 @@ export async function simulateDesk(
 ): Promise<{ calls: number; refused: number; visits: number }> {
   const rng = new Random(`${o.seed}/${day}`);
   const ws = deps.workspace;
-  const team = ws ? (await ws.workspace.collectors()).filter((c) => c.active) : [];
+  const working = ws ? (await ws.workspace.collectors()).filter((c) => c.active) : [];
+  // those whose compliance training has expired take no calls
+  const untrained =
+    ws?.callBlocks && working.length > 0
+      ? await ws.callBlocks(
+          working.map((c) => c.id),
+          day,
+        )
+      : new Map<string, string>();
+  const team = working.filter((c) => !untrained.has(c.id));
   // Each call at a random minute between 08:30 and 20:45 of the business day, by the team in
   // turn; each collector asks for its next account then, as a person at the desk would.
   const slots = Array.from({ length: team.length > 0 ? o.callsPerDay : 0 }, (_, k) => ({

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'FORBIDDEN', // the actor's role may not do or see this
   'UNAUTHENTICATED', // no valid session or key: sign in first
   'THROTTLED', // too many attempts: wait and try again
+  'TRAINING_REQUIRED', // a compliance course is expired or missing: no calls until renewed
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

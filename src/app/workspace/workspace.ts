@@ -29,6 +29,11 @@ export interface WorkspaceDeps {
   contexts(customerIds: number[], since: Date): Promise<Map<number, ContactContext>>;
   /** The lender's name in call scripts. */
   companyName: string;
+  /**
+   * The collectors among `ids` who may not take calls on `day` (today when null), each with
+   * why: a compliance course expired or missing. They get no calls until it is renewed.
+   */
+  callBlocks?: (ids: readonly string[], day: LocalDate | null) => Promise<Map<string, string>>;
 }
 
 const HISTORY_MS = 9 * 86_400_000;
@@ -71,9 +76,17 @@ export async function prepareQueues(
   const rows = new Map<number, QueueUpdate>();
   for (const x of facts)
     rows.set(x.taskId, queueUpdate(x, contexts.get(x.customerId), policy, now));
-  const active = collectors.filter((c) => c.active);
-  const toAssign = facts.filter((x) => x.assignee === null && rows.get(x.taskId)!.blocked === null);
   const day = 'day' in f ? f.day : null;
+  const working = collectors.filter((c) => c.active);
+  // a collector whose compliance training has expired is given no calls
+  const untrained = deps.callBlocks
+    ? await deps.callBlocks(
+        working.map((c) => c.id),
+        day,
+      )
+    : new Map<string, string>();
+  const active = working.filter((c) => !untrained.has(c.id));
+  const toAssign = facts.filter((x) => x.assignee === null && rows.get(x.taskId)!.blocked === null);
   const result = assignTasks(
     toAssign.map((x) => ({
       id: x.taskId,
@@ -184,6 +197,12 @@ export async function nextTask(
     activeCollector(deps, collectorId),
     deps.workspace.policy(),
   ]);
+  const why = (await deps.callBlocks?.([collectorId], day))?.get(collectorId);
+  if (why !== undefined)
+    throw new AppError(
+      'TRAINING_REQUIRED',
+      `${collectorId} may take no calls until the compliance training is renewed: ${why}`,
+    );
   const until = new Date(now.getTime() + policy.lockMinutes * 60_000);
   const r = await deps.workspace.claim(c, now, day, until, policy.callbackLeadMinutes);
   if (!r) return { task: null, held: false, script: null };
