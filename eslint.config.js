@@ -3,6 +3,7 @@
 // layer talks to the outside only through ports and never imports adapters.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = [
   'fs',
@@ -132,4 +133,49 @@ export default tseslint.config(
     rules: domainRestrictions,
   },
   { files: ['src/app/**/*.ts'], ignores: ['src/app/**/*.test.ts'], rules: appRestrictions },
+  // The web console runs in the browser: the rules of hooks, browser globals, and only the
+  // server's pure rules (domain) may be shared with it, never the server's adapters.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        localStorage: 'readonly',
+        navigator: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        ResizeObserver: 'readonly',
+        URLSearchParams: 'readonly',
+        addEventListener: 'readonly',
+        removeEventListener: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLDivElement: 'readonly',
+        Response: 'readonly',
+        Blob: 'readonly',
+        print: 'readonly',
+      },
+    },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/app/**', '**/src/adapters/**'],
+              message: 'The console shares only the pure domain with the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

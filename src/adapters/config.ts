@@ -15,6 +15,8 @@ export interface Config {
   timezone: string;
   channels: ChannelConfig;
   selfService: SelfServiceConfig;
+  /** How many accounts `recoup start` generates for its demo portfolio (default 10,000). */
+  demoAccounts: number;
 }
 
 /** The customer's self-service links (docs/self-service.md). */
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   const linkDays = positive('RECOUP_LINK_DAYS', 14);
   if (linkDays > 366) errors.push(`RECOUP_LINK_DAYS: "${linkDays}" is more than 366 days`);
+  const demoAccounts = positive('RECOUP_DEMO_ACCOUNTS', 10_000);
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return {
     databaseUrl,
@@ -120,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone,
     channels,
     selfService: { linkSecret, linkDays },
+    demoAccounts,
   };
 }

@@ -172,7 +172,6 @@ export async function trainDemoModels(
   }
 }
 
-export const DEMO_ACCOUNTS = 10_000;
 export const DEMO_SEED = 42;
 export const DEMO_HISTORY_DAYS = 90;
 

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { registerAccessCommands } from './access-commands.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from './demo-users.ts';
+import { ensureConsole } from './console-build.ts';
 import { ensureFirstAdministrator } from '../../app/access/access.ts';
 import { accessDeps } from '../platform.ts';
 import { join } from 'node:path';
@@ -28,7 +29,6 @@ import {
   catchUp,
   cycleDays,
   type DispatchMode,
-  DEMO_ACCOUNTS,
   DEMO_HISTORY_DAYS,
   DEMO_SEED,
   demoRange,
@@ -262,8 +262,23 @@ function program(): Command {
     .description('serve the API (PORT, default 3000)')
     .action(async () => {
       const config = loadConfig();
+      await ensureConsole(false, (s) => process.stderr.write(s + '\n'));
       const p = await openPlatform(config);
       await serve(p, config.port, config.host);
+    });
+
+  cli
+    .command('console')
+    .description('the web console')
+    .command('build')
+    .description('build the web console into web/dist (npm start and serve build it when stale)')
+    .option('--if-stale', 'only when its sources changed since the last build')
+    .action(async (o: { ifStale?: boolean }) => {
+      const r = await ensureConsole(!o.ifStale, (s) => process.stderr.write(s + '\n'));
+      if (r === 'unavailable') throw new Error('Vite is not installed: run npm install');
+      process.stdout.write(
+        r === 'built' ? 'web console built in web/dist\n' : 'web console is current\n',
+      );
     });
 
   cli
@@ -283,8 +298,15 @@ function program(): Command {
       if (Number(count.rows[0]?.n ?? 0) === 0) {
         const today = p.today();
         const folder = join(config.dataDir, 'demo-portfolio');
-        progress.update(`generating a demo portfolio of ${DEMO_ACCOUNTS} accounts as of ${today}`);
-        await runGenerate({ accounts: DEMO_ACCOUNTS, seed: DEMO_SEED, asOf: today, out: folder });
+        progress.update(
+          `generating a demo portfolio of ${config.demoAccounts} accounts as of ${today}`,
+        );
+        await runGenerate({
+          accounts: config.demoAccounts,
+          seed: DEMO_SEED,
+          asOf: today,
+          out: folder,
+        });
         const report = await importFolder(p, folder, { progress });
         if (report.status !== 'imported') {
           printImportReport(report, process.stderr, 20);
@@ -310,6 +332,7 @@ function program(): Command {
         await seedDemoUsers(p);
         await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
       }
+      await ensureConsole(false, (s) => progress.update(s));
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       // One process runs it all on the embedded engine: the API, the dispatch worker and the
       // day's cycle when the date changes.
@@ -329,14 +352,18 @@ async function serve(p: Platform, port: number, host: string): Promise<void> {
         ? `The first administrator is "${admin.username}" with the password ${admin.password} (shown once: note it now)\n`
         : `The first administrator is "${admin.username}" with the password in RECOUP_ADMIN_PASSWORD\n`,
     );
-  const app = await buildServer(p);
+  const demo = Boolean(await p.access.userByUsername(DEMO_USERS[0]!.username));
+  const app = await buildServer(p, {
+    logger: false,
+    ...(demo ? { demoPassword: DEMO_PASSWORD } : {}),
+  });
   await app.listen({ port, host });
   const address = app.server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   process.stdout.write(
     `Recoup is running at http://localhost:${actual} (API documentation at /docs; ${p.db.location})\n`,
   );
-  if (await p.access.userByUsername(DEMO_USERS[0]!.username))
+  if (demo)
     process.stdout.write(
       `Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}\n`,
     );

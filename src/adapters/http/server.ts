@@ -20,7 +20,9 @@ import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
 import { hideLinkToken, selfServiceRoutes } from './routes/selfservice.ts';
 import { accessRoutes } from './routes/access.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { installGuard, type Authenticator } from './guard.ts';
+import { installConsole } from './console.ts';
 import { sessionsAndKeys } from './auth.ts';
 import { installAuditHook } from './audit-hook.ts';
 import { installScope } from './scope.ts';
@@ -35,6 +37,10 @@ export interface ServerOptions {
   publicUrl?: string;
   /** Who a request comes from; by default the session cookie or the API key. */
   authenticate?: Authenticator;
+  /** The demo users' password, shown on the sign-in page (only when the demo users exist). */
+  demoPassword?: string;
+  /** Where the built web console is; by default web/dist. */
+  consoleDir?: string;
 }
 
 export async function buildServer(
@@ -69,10 +75,13 @@ export async function buildServer(
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/health', { config: { roles: 'public' }, schema: { hide: true } }, async () => ({
     status: 'ok',
+    ...(options.demoPassword ? { demoPassword: options.demoPassword } : {}),
   }));
+  installConsole(app, options.consoleDir);
   await app.register(accessRoutes(platform), { prefix: '/api' });
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
+  await app.register(overviewRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });
   await app.register(scoringRoutes(platform), { prefix: '/api' });
