@@ -481,4 +481,179 @@ describe(`collector performance, incentives and training (${ENGINE})`, () => {
     );
     expect((await nextTask(ws, 'bob', today, now)).task).toBeNull();
   });
+
+  describe('over HTTP', () => {
+    const as = (user: string, role: string) => ({ 'x-recoup-user': user, 'x-recoup-role': role });
+
+    it('serves the assessment table to readers and only their own row to a collector', async () => {
+      const all = await app.inject({
+        url: '/api/performance?period=2026-11',
+        headers: as('ana', 'analyst'),
+      });
+      expect(all.statusCode).toBe(200);
+      expect(
+        all.json().collectors.map((c: { id: string; rank: number }) => [c.id, c.rank]),
+      ).toEqual([
+        ['ann', 1],
+        ['bob', 2],
+        ['cy', 3],
+      ]);
+      expect(all.json().teams[0]).toMatchObject({ id: 'north', score: 109.29, grade: 'B' });
+      const mine = await app.inject({
+        url: '/api/performance?period=2026-11&collector=bob',
+        headers: as('ann', 'collector'),
+      });
+      expect(mine.json().collectors.map((c: { id: string }) => c.id)).toEqual(['ann']);
+      expect(mine.json().teams).toEqual([]);
+      const bad = await app.inject({ url: '/api/performance?period=2026-1' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().details).toEqual([{ at: 'period', reason: 'is not a month (YYYY-MM)' }]);
+      const field = await app.inject({
+        url: '/api/performance?period=2026-11',
+        headers: as('fay', 'field_agent'),
+      });
+      expect(field.statusCode).toBe(403);
+    });
+
+    it("gives a collector their own statement and CSV, and not another's", async () => {
+      const own = await app.inject({
+        url: '/api/incentives/statements/ann?period=2026-11',
+        headers: as('ann', 'collector'),
+      });
+      expect(own.statusCode).toBe(200);
+      expect(own.json()).toMatchObject({ collector: 'ann', gross: 11_385, net: 9_108 });
+      expect(own.json().lines).toHaveLength(6);
+      const other = await app.inject({
+        url: '/api/incentives/statements/bob?period=2026-11',
+        headers: as('ann', 'collector'),
+      });
+      expect(other.statusCode).toBe(403);
+      const csv = await app.inject({
+        url: '/api/incentives/statements.csv?period=2026-11',
+        headers: as('ann', 'collector'),
+      });
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      const rows = csv.body.trim().split('\n');
+      expect(rows[0]).toBe('collector,period,currency,kind,bucket,tier,base,rate_bp,amount,reason');
+      expect(rows.slice(1).every((r) => r.startsWith('ann,'))).toBe(true);
+      expect(rows).toHaveLength(7);
+      const list = await app.inject({
+        url: '/api/incentives/statements?period=2026-11',
+        headers: as('sue', 'supervisor'),
+      });
+      expect(list.json().statements.map((x: { net: number }) => x.net)).toEqual([9_108, 10_500, 0]);
+    });
+
+    it('changes the scheme, rules and targets for supervisors only, each change audited with what it was', async () => {
+      const denied = await app.inject({
+        method: 'PUT',
+        url: '/api/performance/scheme',
+        headers: as('ana', 'analyst'),
+        payload: SCHEME,
+      });
+      expect(denied.statusCode).toBe(403);
+      const wrong = await app.inject({
+        method: 'PUT',
+        url: '/api/performance/scheme',
+        headers: as('sue', 'supervisor'),
+        payload: { ...SCHEME, weights: { contactRate: 40, keptRate: 30 } },
+      });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json().details).toEqual([
+        { at: 'weights', reason: 'must sum to 100 (they sum to 70)' },
+      ]);
+      const scheme = { ...SCHEME, fallbackGrade: 'E' };
+      const ok = await app.inject({
+        method: 'PUT',
+        url: '/api/performance/scheme',
+        headers: as('sue', 'supervisor'),
+        payload: scheme,
+      });
+      expect(ok.statusCode).toBe(200);
+      expect((await app.inject({ url: '/api/performance/scheme' })).json().fallbackGrade).toBe('E');
+      const rules = await app.inject({
+        method: 'PUT',
+        url: '/api/incentives/rules',
+        headers: as('sue', 'supervisor'),
+        payload: { ...RULES, deductions: { perBreach: -1, capBp: null } },
+      });
+      expect(rules.json().details).toEqual([
+        { at: 'deductions.perBreach', reason: 'must be a non-negative integer' },
+      ]);
+      const targets = await app.inject({
+        method: 'PUT',
+        url: '/api/performance/targets?period=2026-11',
+        headers: as('sue', 'supervisor'),
+        payload: { collectors: { ann: { collected: 90_000 } }, teams: {} },
+      });
+      expect(targets.statusCode).toBe(200);
+      const audit = await p.db.query<{ action: string; actor: string; before: string }>(
+        `SELECT action, actor, before FROM audit_log WHERE entity = 'performance' ORDER BY seq`,
+      );
+      expect(audit.rows.map((r) => [r.action, r.actor])).toEqual([
+        ['PUT /api/performance/scheme', 'sue'],
+        ['PUT /api/performance/targets', 'sue'],
+      ]);
+      expect(JSON.parse(audit.rows[0]!.before)).toMatchObject({ fallbackGrade: 'D' });
+      expect(JSON.parse(audit.rows[1]!.before)).toMatchObject({
+        collectors: { ann: { collected: 80_000 } },
+        teams: { north: { contactRate: 0.5 } },
+      });
+      const read = await app.inject({
+        url: '/api/performance/targets?period=2026-11',
+        headers: as('ana', 'analyst'),
+      });
+      expect(read.json()).toEqual({
+        period: '2026-11',
+        collectors: { ann: { collected: 90_000 } },
+        teams: {},
+      });
+    });
+
+    it('records courses and completions, gives the status, and the desk refuses the untrained', async () => {
+      const course = await app.inject({
+        method: 'POST',
+        url: '/api/training/courses',
+        headers: as('sue', 'supervisor'),
+        payload: { id: 'privacy', title: 'Privacy', compliance: false, validityMonths: 0 },
+      });
+      expect(course.statusCode).toBe(400);
+      expect(course.json().details).toEqual([
+        {
+          at: 'validityMonths',
+          reason: 'must be a whole number of months from 1 to 120, or null (never expires)',
+        },
+      ]);
+      const done = {
+        method: 'POST' as const,
+        url: '/api/training/completions',
+        headers: as('sue', 'supervisor'),
+        payload: { collector: 'ann', course: 'negotiation', completedOn: '2026-11-20' },
+      };
+      expect((await app.inject(done)).statusCode).toBe(201);
+      expect((await app.inject(done)).statusCode).toBe(200);
+      const mine = await app.inject({
+        url: '/api/training/status',
+        headers: as('ann', 'collector'),
+      });
+      expect(mine.json().collectors).toHaveLength(1);
+      expect(mine.json().collectors[0]).toMatchObject({ id: 'ann', mayTakeCalls: true });
+      expect(mine.json().collectors[0].courses[1]).toMatchObject({
+        courseId: 'negotiation',
+        status: 'valid',
+        expiresOn: null,
+      });
+      const desk = await app.inject({
+        method: 'POST',
+        url: '/api/desk/next',
+        headers: as('cy', 'collector'),
+      });
+      expect(desk.statusCode).toBe(403);
+      expect(desk.json()).toEqual({
+        code: 'TRAINING_REQUIRED',
+        message:
+          'cy may take no calls until the compliance training is renewed: compliance course fdcpa not completed',
+      });
+    });
+  });
 });

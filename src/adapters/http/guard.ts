@@ -73,6 +73,8 @@ export const OVERSIGHT: readonly Role[] = [
   'compliance_officer',
   'analyst',
 ];
+/** Performance, incentives and training: those who oversee them, and collectors (their own). */
+export const PERFORMANCE_READERS: readonly Role[] = [...OVERSIGHT, 'collector'];
 /** Who takes calls from the desk. */
 export const DESK: readonly Role[] = ['administrator', 'supervisor', 'collector'];
 /** Who records contact preferences, opt-outs and do-not-contact. */

@@ -44,6 +44,11 @@ function targetOf(url: string, params: Record<string, unknown>): ScopeTarget | n
 const OWN_LIST: Record<string, string> = {
   '/api/tasks': 'assignee',
   '/api/promises': 'madeBy',
+  '/api/performance': 'collector',
+  '/api/incentives/statements': 'collector',
+  '/api/incentives/statements.csv': 'collector',
+  '/api/training/status': 'collector',
+  '/api/training/completions': 'collector',
 };
 
 export function installScope(app: FastifyInstance, scope: SqlScopeStore): void {

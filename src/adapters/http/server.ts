@@ -15,6 +15,8 @@ import { preferenceRoutes } from './routes/preferences.ts';
 import { scoringRoutes } from './routes/scoring.ts';
 import { scoringPortfolioRoutes } from './routes/scoring-portfolio.ts';
 import { promiseRoutes } from './routes/promises.ts';
+import { performanceRoutes } from './routes/performance.ts';
+import { trainingRoutes } from './routes/training.ts';
 import { workspaceRoutes } from './routes/workspace.ts';
 import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
@@ -87,6 +89,8 @@ export async function buildServer(
   await app.register(scoringRoutes(platform), { prefix: '/api' });
   await app.register(scoringPortfolioRoutes(platform), { prefix: '/api' });
   await app.register(promiseRoutes(platform), { prefix: '/api' });
+  await app.register(performanceRoutes(platform), { prefix: '/api' });
+  await app.register(trainingRoutes(platform), { prefix: '/api' });
   await app.register(
     workspaceRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     { prefix: '/api' },
