@@ -75,6 +75,7 @@ describe(`route guard (${ENGINE})`, () => {
         'POST /api/auth/logout',
         'POST /api/auth/me/password',
         'POST /api/strategies/validate',
+        'POST /api/strategies/:strategyId/versions/:version/simulate',
         'POST /api/templates/check',
         'POST /api/templates/preview',
       ].sort(),

@@ -2,6 +2,7 @@ import type { Assignment, ExitReason, PlannedAction } from '../../domain/strateg
 import type { AccountFacts } from '../../domain/strategy/facts.ts';
 import type { SegmentCounts, StepCounts } from '../../domain/review/review.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import type { StoredAccount } from '../../domain/simulation/history.ts';
 
 export type VersionStatus = 'draft' | 'published' | 'retired';
 
@@ -143,4 +144,14 @@ export interface ReviewStore {
     windowDays: number,
   ): Promise<StepCounts[]>;
   channelCosts(): Promise<Record<string, number> | null>;
+}
+
+/** The stored portfolio and its history, as the simulation's starting point. */
+export interface SimulationStore {
+  /** Accounts opened on or before the date. */
+  accountsOpenedBy(date: LocalDate): Promise<number>;
+  /** Accounts opened by `from` with their schedules, payments and holds up to `to`. */
+  history(from: LocalDate, to: LocalDate): Promise<StoredAccount[]>;
+  /** Actions the strategies in force planned (not skipped) after `from` up to `to`, by channel. */
+  plannedActions(from: LocalDate, to: LocalDate): Promise<Record<string, number>>;
 }

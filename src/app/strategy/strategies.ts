@@ -4,6 +4,7 @@
  * compare versions, and the planner the daily cycle runs with the version in force.
  */
 import { strategyDiagram } from '../../domain/strategy/diagram.ts';
+import { strategyFlow, type StrategyFlow } from '../../domain/strategy/flow.ts';
 import { lineDiff, type DiffLine } from '../../domain/strategy/diff.ts';
 import { planAccount } from '../../domain/strategy/plan.ts';
 import { parseStrategy, type CompiledStrategy } from '../../domain/strategy/validate.ts';
@@ -129,6 +130,16 @@ export async function diagramOf(
 ): Promise<string> {
   const v = await versionOrThrow(store, strategyId, version);
   return strategyDiagram(compileOrThrow(v.source).doc);
+}
+
+/** The version's flow chart as nodes and edges, for a console to draw. */
+export async function flowOf(
+  store: StrategyStore,
+  strategyId: string,
+  version: number,
+): Promise<StrategyFlow & { version: number; status: string }> {
+  const v = await versionOrThrow(store, strategyId, version);
+  return { ...strategyFlow(compileOrThrow(v.source).doc), version: v.version, status: v.status };
 }
 
 /**

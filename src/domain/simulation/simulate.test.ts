@@ -101,3 +101,29 @@ ${[0, 1, 2, 3, 4, 5, 6].map((d) => `      - { id: call${d}, offset: ${d}, channe
     expect(standard!.complianceBlocked).toEqual(expect.any(Object));
   });
 });
+
+describe('simulation by segment and step', () => {
+  const small = records.slice(0, 400);
+  const r = simulate(small, [{ name: 'default', strategy: DEFAULT }], {
+    ...options,
+    days: 30,
+  }).results[0]!;
+
+  it('counts the actions carried out by step, adding up to the actions by channel', () => {
+    const steps = new Map(
+      DEFAULT.doc.segments.flatMap((s) => s.steps.map((st) => [`${s.id}/${st.id}`, st.channel])),
+    );
+    const byChannel: Record<string, number> = {};
+    for (const [key, n] of Object.entries(r.stepActions)) {
+      expect(steps.has(key)).toBe(true);
+      byChannel[steps.get(key)!] = (byChannel[steps.get(key)!] ?? 0) + n;
+    }
+    expect(byChannel).toEqual(r.actions);
+  });
+
+  it('counts entries into the segments of the strategy', () => {
+    const ids = new Set(DEFAULT.doc.segments.map((s) => s.id));
+    expect(Object.keys(r.entries).length).toBeGreaterThan(1);
+    for (const id of Object.keys(r.entries)) expect(ids.has(id)).toBe(true);
+  });
+});

@@ -59,8 +59,8 @@ interface Sim {
   attempts: Attempt[];
 }
 
-export interface StrategyResult {
-  name: string;
+/** The measures of a portfolio's outcome over a period, simulated or observed. */
+export interface OutcomeMeasures {
   accounts: number;
   delinquentAtStart: number;
   cured: number;
@@ -71,7 +71,41 @@ export interface StrategyResult {
   /** Mean over accounts delinquent at the start of collected ÷ outstanding at the start. */
   recoveryRate: number | null;
   collected: Record<string, number>;
+}
+
+/** The rates and intervals of an outcome from its counts. */
+export function outcomeMeasures(c: {
+  accounts: number;
+  delinquentAtStart: number;
+  cured: number;
+  rolledForward: number;
+  recoveryRatios: readonly number[];
+  collected: Record<string, number>;
+}): OutcomeMeasures {
+  const { accounts, delinquentAtStart: delinquent, cured, rolledForward, recoveryRatios } = c;
+  return {
+    accounts,
+    delinquentAtStart: delinquent,
+    cured,
+    cureRate: delinquent > 0 ? cured / delinquent : null,
+    cureRateCi: delinquent > 0 ? wilsonInterval(cured, delinquent) : null,
+    rolledForward,
+    rollForwardRate: accounts > 0 ? rolledForward / accounts : null,
+    recoveryRate:
+      recoveryRatios.length > 0
+        ? recoveryRatios.reduce((a, b) => a + b, 0) / recoveryRatios.length
+        : null,
+    collected: c.collected,
+  };
+}
+
+export interface StrategyResult extends OutcomeMeasures {
+  name: string;
   actions: Record<string, number>;
+  /** Accounts entering (or re-entering) each segment, by segment id. */
+  entries: Record<string, number>;
+  /** Actions carried out by step, keyed `segment/step`. */
+  stepActions: Record<string, number>;
   /** Actions not carried out for lack of collectors or field agents. */
   overCapacity: Record<string, number>;
   /** Actions the compliance rules refused, by rule. */
@@ -141,19 +175,7 @@ function build(
     for (const r of accounts) {
       const p = policy[r.account.product];
       const holds: Hold[] = r.hold ? [r.hold] : [];
-      const account = new SimAccount(
-        r.instalments.map((i) => ({
-          seq: i.seq,
-          dueDate: i.dueDate,
-          principal: i.principalDue,
-          interest: i.interestDue,
-          fees: i.feesDue,
-        })),
-        r.account.graceDays ?? p.graceDays,
-        p.arrearsTolerance,
-        p,
-        holds,
-      );
+      const account = simAccountOf(r.instalments, r.account.graceDays, p, holds);
       let lastPaid: number | null = null;
       for (const pay of r.payments) {
         const d = toEpochDay(pay.paidOn);
@@ -189,6 +211,28 @@ function build(
   return sims;
 }
 
+/** An account of a schedule as written in the portfolio's files, under its product's policy. */
+export function simAccountOf(
+  instalments: readonly CustomerRecord['accounts'][number]['instalments'][number][],
+  graceDays: number | null,
+  p: LedgerPolicy[keyof LedgerPolicy],
+  holds: readonly Hold[],
+): SimAccount {
+  return new SimAccount(
+    instalments.map((i) => ({
+      seq: i.seq,
+      dueDate: i.dueDate,
+      principal: i.principalDue,
+      interest: i.interestDue,
+      fees: i.feesDue,
+    })),
+    graceDays ?? p.graceDays,
+    p.arrearsTolerance,
+    p,
+    holds,
+  );
+}
+
 interface Scheduled {
   sim: number;
   /** Fraction of the arrears (or of what is due) to pay; 1 pays it all. */
@@ -211,6 +255,8 @@ function runOne(
   const schedule = (day: number, s: Scheduled) =>
     scheduled.set(day, [...(scheduled.get(day) ?? []), s]);
   const actions: Record<string, number> = {};
+  const entries: Record<string, number> = {};
+  const stepActions: Record<string, number> = {};
   const overCapacity: Record<string, number> = {};
   const complianceBlocked: Record<string, number> = {};
   const collected: Record<string, number> = {};
@@ -316,6 +362,8 @@ function runOne(
         },
       });
       s.assignment = r.assignment;
+      if (r.entered && r.assignment)
+        entries[r.assignment.segmentId] = (entries[r.assignment.segmentId] ?? 0) + 1;
       for (const a of r.actions) if (a.status === 'planned') today.push({ sim: i, action: a });
     });
 
@@ -358,6 +406,8 @@ function runOne(
       }
       used[ch] = (used[ch] ?? 0) + 1;
       actions[ch] = (actions[ch] ?? 0) + 1;
+      const key = `${action.segmentId}/${action.stepId}`;
+      stepActions[key] = (stepActions[key] ?? 0) + 1;
       s.lastContactDay = day;
       const u = draws[sim]!;
       if (when && (ch === 'phone' || ch === 'sms' || ch === 'email' || ch === 'field_visit')) {
@@ -410,19 +460,17 @@ function runOne(
   const cost = actionCost(actions);
   return {
     name,
-    accounts: sims.length,
-    delinquentAtStart: delinquent,
-    cured,
-    cureRate: delinquent > 0 ? cured / delinquent : null,
-    cureRateCi: delinquent > 0 ? wilsonInterval(cured, delinquent) : null,
-    rolledForward: rolled,
-    rollForwardRate: sims.length > 0 ? rolled / sims.length : null,
-    recoveryRate:
-      recoveryRatios.length > 0
-        ? recoveryRatios.reduce((a, b) => a + b, 0) / recoveryRatios.length
-        : null,
-    collected,
+    ...outcomeMeasures({
+      accounts: sims.length,
+      delinquentAtStart: delinquent,
+      cured,
+      rolledForward: rolled,
+      recoveryRatios,
+      collected,
+    }),
     actions,
+    entries,
+    stepActions,
     overCapacity,
     complianceBlocked,
     cost,

@@ -9,7 +9,7 @@ function label(text: string): string {
   return text.replace(/\s+/g, ' ').trim().replaceAll('"', '#quot;');
 }
 
-function dayLabel(stage: 'pre_due' | 'overdue', offset: number): string {
+export function dayLabel(stage: 'pre_due' | 'overdue', offset: number): string {
   if (stage === 'pre_due') {
     if (offset === 0) return 'due day';
     return offset < 0 ? `${-offset} d before due` : `${offset} d after due`;

@@ -6,6 +6,7 @@ import type { StrategyVersion } from '../../../app/strategy/ports.ts';
 import {
   diagramOf,
   diffVersions,
+  flowOf,
   publishSource,
   publishVersion,
   retireVersion,
@@ -14,10 +15,15 @@ import {
 } from '../../../app/strategy/strategies.ts';
 import { CHANNELS } from '../../../domain/strategy/document.ts';
 import { reviewStrategy } from '../../../app/strategy/review.ts';
+import { MAX_SIMULATION_DAYS, simulateVersion } from '../../../app/strategy/simulate.ts';
+import { SqlSimulationStore } from '../../storage/simulation-store.ts';
 import { parseStrategy } from '../../../domain/strategy/validate.ts';
 import type { Platform } from '../../platform.ts';
 import { DateString, ErrorBody, Nullable } from '../schemas.ts';
 import { READERS, STRATEGY } from '../guard.ts';
+
+/** Who may run a simulation: it changes nothing. */
+const SIMULATORS = [...STRATEGY, 'analyst'] as const;
 
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
@@ -85,6 +91,94 @@ const ReviewSchema = Type.Object({
   ),
 });
 const Params = Type.Object({ strategyId: Type.String(), version: Type.Integer({ minimum: 1 }) });
+
+const Counts = Type.Record(Type.String(), Type.Integer());
+const Interval = Nullable(Type.Array(Type.Number(), { minItems: 2, maxItems: 2 }));
+const Rates = {
+  accounts: Type.Integer(),
+  delinquentAtStart: Type.Integer(),
+  cured: Type.Integer(),
+  cureRate: Nullable(Type.Number()),
+  cureRateCi: Interval,
+  rolledForward: Type.Integer(),
+  rollForwardRate: Nullable(Type.Number()),
+  recoveryRate: Nullable(
+    Type.Number({ description: 'mean of collected ÷ outstanding at the start' }),
+  ),
+  collected: Money,
+};
+const SimulatedSide = Type.Object({
+  name: Type.String({ description: 'strategy:version' }),
+  versionId: Type.Integer(),
+  version: Type.Integer(),
+  status: Type.String(),
+  ...Rates,
+  cost: Type.Integer({ description: 'minor units of costCurrency' }),
+  costCurrency: Type.String(),
+  promises: Type.Integer(),
+  promisesKept: Type.Integer(),
+  actions: Counts,
+  overCapacity: Counts,
+  complianceBlocked: Counts,
+  segments: Type.Array(
+    Type.Object({
+      segmentId: Type.String(),
+      name: Type.String(),
+      entries: Type.Integer(),
+      steps: Type.Array(
+        Type.Object({
+          stepId: Type.String(),
+          channel: Type.String(),
+          offset: Type.Integer(),
+          actions: Type.Integer(),
+        }),
+      ),
+    }),
+  ),
+  vsChampion: Nullable(
+    Type.Object({
+      cureDifference: Type.Number(),
+      cureCi: Type.Array(Type.Number()),
+      curePValue: Type.Number(),
+      recoveryDifference: Nullable(Type.Number()),
+      recoveryCi: Interval,
+    }),
+  ),
+});
+const Simulation = Type.Object({
+  strategyId: Type.String(),
+  from: DateString,
+  to: DateString,
+  days: Type.Integer(),
+  seed: Type.String(),
+  accounts: Type.Integer(),
+  capacity: Type.Object({ phonePerDay: Type.Integer(), fieldVisitsPerDay: Type.Integer() }),
+  candidate: SimulatedSide,
+  champion: Nullable(SimulatedSide),
+  observed: Type.Object({ ...Rates, actions: Counts }),
+});
+const FlowNode = Type.Object(
+  {
+    id: Type.String(),
+    kind: Type.String({ description: 'start, exits, exit, condition, segment, step' }),
+  },
+  { additionalProperties: true },
+);
+const Flow = Type.Object({
+  strategyId: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  name: Type.String(),
+  nodes: Type.Array(FlowNode),
+  edges: Type.Array(
+    Type.Object({
+      from: Type.String(),
+      to: Type.String(),
+      kind: Type.String({ description: 'yes, no, path, then' }),
+      label: Nullable(Type.String()),
+    }),
+  ),
+});
 
 const summary = ({ source: _s, ...v }: StrategyVersion) => v;
 
@@ -179,6 +273,60 @@ export function strategyRoutes(p: Platform): FastifyPluginAsync {
         const v = await versionOrThrow(p.strategies, strategyId, version);
         return { ...v, diagram: await diagramOf(p.strategies, strategyId, version) };
       },
+    );
+
+    app.get(
+      '/strategies/:strategyId/versions/:version/flow',
+      {
+        config: { roles: READERS },
+        schema: {
+          tags: ['strategies'],
+          summary:
+            'One version as flow-chart data: the exits, each segment with its condition, its ' +
+            'steps in day order (channel, day, skip condition, fallback) and the edges',
+          params: Params,
+          response: { 200: Flow, ...errors },
+        },
+      },
+      async (req) => flowOf(p.strategies, req.params.strategyId, req.params.version),
+    );
+
+    const simulations = new SqlSimulationStore(p.db);
+    app.post(
+      '/strategies/:strategyId/versions/:version/simulate',
+      {
+        // it changes nothing: not written to the audit log
+        config: { roles: SIMULATORS, audit: false },
+        schema: {
+          tags: ['strategies'],
+          summary:
+            'Simulate a version against the champion in force over the stored portfolio, ' +
+            'from the accounts as they stood on `from` to `to`, with what the history shows',
+          params: Params,
+          body: Type.Object(
+            {
+              from: Type.Optional(DateString),
+              to: Type.Optional(DateString),
+              days: Type.Optional(
+                Type.Integer({ description: `1 to ${MAX_SIMULATION_DAYS}; default 90` }),
+              ),
+              seed: Type.Optional(Type.String()),
+              callsPerDay: Type.Optional(Type.Integer()),
+              visitsPerDay: Type.Optional(Type.Integer()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Simulation, ...errors },
+        },
+      },
+      async (req) =>
+        simulateVersion(
+          { strategies: p.strategies, simulations, policies: p.policies },
+          req.params.strategyId,
+          req.params.version,
+          req.body ?? {},
+          p.today(),
+        ),
     );
 
     app.post(
