@@ -51,6 +51,7 @@ import type { AccessDeps, AccessStore } from '../app/access/ports.ts';
 import type { AuditLog } from '../app/audit/ports.ts';
 import { SqlAccessStore } from './storage/access-store.ts';
 import { SqlAuditLog } from './storage/audit-store.ts';
+import { SqlMonitoringStore } from './storage/monitoring-store.ts';
 import { nodeSecrets } from './crypto/secrets.ts';
 import { SqlPerformanceStore } from './storage/performance-store.ts';
 import { SqlTrainingStore } from './storage/training-store.ts';
@@ -87,6 +88,8 @@ export interface Platform {
   access: AccessStore;
   /** Every change and every view of unmasked personal data, chained by hashes. */
   audit: AuditLog;
+  /** Roll rates, cures, recovery, the channel funnel, alert rules and alerts. */
+  monitoring: SqlMonitoringStore;
   /** Collectors' KPIs, targets, the assessment scheme, incentive rules, complaints. */
   performance: SqlPerformanceStore;
   training: SqlTrainingStore;
@@ -136,6 +139,7 @@ export function wire(
     selfService: new SqlSelfServiceStore(db),
     access: new SqlAccessStore(db),
     audit: new SqlAuditLog(db),
+    monitoring: new SqlMonitoringStore(db),
     performance: new SqlPerformanceStore(db),
     training: new SqlTrainingStore(db),
     links,

@@ -22,6 +22,7 @@ import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
 import { hideLinkToken, selfServiceRoutes } from './routes/selfservice.ts';
 import { accessRoutes } from './routes/access.ts';
+import { monitoringRoutes, type MonitoringRouteOptions } from './routes/monitoring.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { installGuard, type Authenticator } from './guard.ts';
 import { installConsole } from './console.ts';
@@ -39,6 +40,8 @@ export interface ServerOptions {
   publicUrl?: string;
   /** Who a request comes from; by default the session cookie or the API key. */
   authenticate?: Authenticator;
+  /** How often the live monitoring stream looks for changes and sends a heartbeat. */
+  monitoring?: MonitoringRouteOptions;
   /** The demo users' password, shown on the sign-in page (only when the demo users exist). */
   demoPassword?: string;
   /** Where the built web console is; by default web/dist. */
@@ -81,6 +84,7 @@ export async function buildServer(
   }));
   installConsole(app, options.consoleDir);
   await app.register(accessRoutes(platform), { prefix: '/api' });
+  await app.register(monitoringRoutes(platform, options.monitoring), { prefix: '/api' });
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
   await app.register(overviewRoutes(platform), { prefix: '/api' });
