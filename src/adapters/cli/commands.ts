@@ -14,6 +14,7 @@ import { planDeps, type Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
 import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
 import { prepareDay } from '../../app/dispatch/dispatcher.ts';
+import { evaluateAlerts } from '../../app/monitoring/monitoring.ts';
 import {
   buildProviders,
   closeProviders,
@@ -86,6 +87,9 @@ export async function cycleDays(
   const afterDay = async (day: LocalDate) => {
     // plans the cycle found broken: a call for the collector who agreed each
     await notifyBroken(plans, day);
+    // the alert rules on the numbers of the day just cycled (the live stream looks again later)
+    const monitoring = { monitoring: p.monitoring, policies: p.policies, clock: p.clock };
+    await evaluateAlerts({ ...monitoring, timezone: p.timezone }, day);
     if (dispatch === 'none') return;
     if (dispatch === 'simulate' && day < today) {
       if (day >= addDays(today, -simulatedDays))

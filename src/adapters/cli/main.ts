@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { registerAccessCommands } from './access-commands.ts';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoUsers } from './demo-users.ts';
+import { seedDemoAlertRules } from './demo-monitoring.ts';
 import { ensureConsole } from './console-build.ts';
 import { ensureFirstAdministrator } from '../../app/access/access.ts';
 import { accessDeps } from '../platform.ts';
@@ -327,6 +328,7 @@ function program(): Command {
         progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
         await seedDemoStaff(p);
         await seedDemoUsers(p);
+        await seedDemoAlertRules(p);
         await cycleDays(p, demoRange(today), progress, 'simulate');
       } else {
         await seedDemoUsers(p);
