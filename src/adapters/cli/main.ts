@@ -332,6 +332,7 @@ function program(): Command {
         await cycleDays(p, demoRange(today), progress, 'simulate');
       } else {
         await seedDemoUsers(p);
+        await seedDemoAlertRules(p);
         await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
       }
       await ensureConsole(false, (s) => progress.update(s));
