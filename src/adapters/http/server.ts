@@ -22,6 +22,7 @@ import { planRoutes } from './routes/plans.ts';
 import { customerRoutes, maskedUrl } from './routes/customers.ts';
 import { hideLinkToken, selfServiceRoutes } from './routes/selfservice.ts';
 import { accessRoutes } from './routes/access.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { monitoringRoutes, type MonitoringRouteOptions } from './routes/monitoring.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { installGuard, type Authenticator } from './guard.ts';
@@ -104,6 +105,7 @@ export async function buildServer(
     { prefix: '/api' },
   );
   await app.register(customerRoutes(platform), { prefix: '/api' });
+  await app.register(adminRoutes(platform), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {

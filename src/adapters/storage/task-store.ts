@@ -71,6 +71,34 @@ const SELECT = `SELECT t.*, a.external_id AS account_ext, c.external_id AS custo
   c.name AS customer_name, c.phone, c.address, c.language, c.timezone
   FROM tasks t JOIN accounts a ON a.id = t.account_id JOIN customers c ON c.id = t.customer_id`;
 
+/** A row of field_agents. */
+export interface AgentRow {
+  id: string;
+  name: string;
+  territory: string;
+  capacity: number;
+  base_lat: string;
+  base_lon: string;
+  radius_km: number;
+  shift_start: number;
+  shift_end: number;
+  languages: string[];
+  active: boolean;
+}
+
+export const agentOf = (a: AgentRow): FieldAgent => ({
+  id: a.id,
+  name: a.name,
+  territory: a.territory,
+  capacity: a.capacity,
+  baseLat: Number(a.base_lat),
+  baseLon: Number(a.base_lon),
+  radiusKm: a.radius_km,
+  shiftStart: a.shift_start,
+  shiftEnd: a.shift_end,
+  languages: a.languages,
+});
+
 export class SqlTaskStore implements TaskStore {
   constructor(private readonly db: Database) {}
 
@@ -185,30 +213,8 @@ export class SqlTaskStore implements TaskStore {
   }
 
   async agents(): Promise<FieldAgent[]> {
-    const r = await this.db.query<{
-      id: string;
-      name: string;
-      territory: string;
-      capacity: number;
-      base_lat: string;
-      base_lon: string;
-      radius_km: number;
-      shift_start: number;
-      shift_end: number;
-      languages: string[];
-    }>('SELECT * FROM field_agents WHERE active ORDER BY id');
-    return r.rows.map((a) => ({
-      id: a.id,
-      name: a.name,
-      territory: a.territory,
-      capacity: a.capacity,
-      baseLat: Number(a.base_lat),
-      baseLon: Number(a.base_lon),
-      radiusKm: a.radius_km,
-      shiftStart: a.shift_start,
-      shiftEnd: a.shift_end,
-      languages: a.languages,
-    }));
+    const r = await this.db.query<AgentRow>('SELECT * FROM field_agents WHERE active ORDER BY id');
+    return r.rows.map(agentOf);
   }
 
   async saveAgents(agents: FieldAgent[]): Promise<void> {
