@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openPlatform } from '../../src/adapters/platform.ts';
 
 export function cliHarness(prefix: string) {
   const dataDir = mkdtempSync(join(tmpdir(), `recoup-${prefix}-`));
@@ -33,5 +34,13 @@ export function cliHarness(prefix: string) {
     await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await c.end();
   };
-  return { dataDir, schema, env, recoup, cleanup };
+  /** The platform on the test's data, as the command sees it (close it after). */
+  const open = () =>
+    openPlatform({
+      databaseUrl: process.env.DATABASE_URL,
+      dataDir,
+      timezone: 'UTC',
+      schema: process.env.DATABASE_URL ? schema : undefined,
+    });
+  return { dataDir, schema, env, recoup, cleanup, open };
 }

@@ -6,6 +6,7 @@
 import { createUser } from '../../app/access/access.ts';
 import type { Role } from '../../domain/access/roles.ts';
 import { accessDeps, type Platform } from '../platform.ts';
+import { seedDemoPerformance } from './demo-performance.ts';
 
 export const DEMO_PASSWORD = 'recoup-demo';
 
@@ -80,5 +81,7 @@ export async function seedDemoUsers(p: Platform): Promise<number> {
     );
     created++;
   }
+  // the demo desk's targets, scheme, incentive rules and training (what is missing)
+  await seedDemoPerformance(p);
   return created;
 }

@@ -3,6 +3,7 @@
  * rejected rows (import --skip-bad); 3 bad configuration.
  */
 import { registerPromiseCommands } from './promise-commands.ts';
+import { registerPerformanceCommands } from './performance-commands.ts';
 import { registerWorkspaceCommands } from './workspace-commands.ts';
 import { registerPlanCommands } from './plan-commands.ts';
 import { registerCustomerCommands } from './customer-commands.ts';
@@ -94,6 +95,7 @@ const CHANGING = new Set([
   'move',
   'assign',
   'complaint',
+  'complete',
 ]);
 
 async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
@@ -225,6 +227,7 @@ function program(): Command {
   registerSimulateCommand(cli, withPlatform);
   registerScoreCommands(cli, withPlatform);
   registerPromiseCommands(cli, withPlatform);
+  registerPerformanceCommands(cli, withPlatform);
   registerWorkspaceCommands(cli, withPlatform);
   registerPlanCommands(cli, withPlatform);
   registerCustomerCommands(cli, withPlatform);

@@ -28,8 +28,8 @@ import type { LocalDate } from '../../domain/time/date.ts';
 import { readPolicy, writeSetting } from './settings.ts';
 import { toDay, type Database } from './sql-client.ts';
 
-const SCHEME_KEY = 'performance.scheme';
-const RULES_KEY = 'incentives.rules';
+export const SCHEME_KEY = 'performance.scheme';
+export const RULES_KEY = 'incentives.rules';
 
 /**
  * $1 from, $2 to (dates), $3 the business zone, $4 attribution days, $5 the connected outcomes,
