@@ -22,7 +22,16 @@ import { useI18n, LOCALES } from '../i18n/index.tsx';
 import { useUser } from '../session.ts';
 import { ROLES, type Role } from '../../../src/domain/access/roles.ts';
 
-const TABS = ['users', 'keys', 'collectors', 'buckets', 'tiers'] as const;
+const TABS = [
+  'users',
+  'keys',
+  'teams',
+  'collectors',
+  'territories',
+  'holidays',
+  'buckets',
+  'tiers',
+] as const;
 type Tab = (typeof TABS)[number];
 
 export default function AdminView() {
@@ -38,7 +47,10 @@ export default function AdminView() {
       />
       {tab === 'users' && <Users />}
       {tab === 'keys' && <Keys />}
+      {tab === 'teams' && <Teams />}
       {tab === 'collectors' && <Collectors />}
+      {tab === 'territories' && <Territories />}
+      {tab === 'holidays' && <Holidays />}
       {tab === 'buckets' && <Buckets />}
       {tab === 'tiers' && <Tiers />}
     </div>
@@ -539,44 +551,6 @@ function Collectors() {
     <Async state={doc}>
       {(d) => (
         <>
-          <div className="grid wide">
-            <Card title={t('admin.teams')}>
-              <Table
-                rows={d.teams}
-                rowKey={(x) => x.id}
-                columns={[
-                  { key: 'id', label: t('common.id'), render: (x) => x.id },
-                  { key: 'n', label: t('common.name'), render: (x) => x.name },
-                  {
-                    key: 's',
-                    label: t('role.supervisor'),
-                    render: (x) => x.supervisor ?? '—',
-                  },
-                  {
-                    key: 'c',
-                    label: t('admin.collectors'),
-                    num: true,
-                    render: (x) => num(d.collectors.filter((c) => c.team === x.id).length),
-                  },
-                ]}
-              />
-            </Card>
-            <Card title={t('admin.editCollectors')}>
-              <p className="muted small">{t('admin.collectorsNote')}</p>
-              <JsonEditor
-                label={t('admin.editCollectors')}
-                testId="collectors-json"
-                rows={14}
-                value={d}
-                onSave={async (body) => {
-                  await put('/api/collectors', body);
-                  const fresh = await get<CollectorsDoc>('/api/collectors');
-                  doc.reload();
-                  return fresh;
-                }}
-              />
-            </Card>
-          </div>
           <Card title={t('admin.collectors')}>
             <Table
               rows={d.collectors}
@@ -614,6 +588,21 @@ function Collectors() {
                     ),
                 },
               ]}
+            />
+          </Card>
+          <Card title={t('admin.editCollectors')}>
+            <p className="muted small">{t('admin.collectorsNote')}</p>
+            <JsonEditor
+              label={t('admin.editCollectors')}
+              testId="collectors-json"
+              rows={14}
+              value={{ collectors: d.collectors }}
+              onSave={async (body) => {
+                await put('/api/collectors', body);
+                const fresh = await get<CollectorsDoc>('/api/collectors');
+                doc.reload();
+                return { collectors: fresh.collectors };
+              }}
             />
           </Card>
         </>
@@ -779,6 +768,266 @@ function Tiers() {
           </Card>
         </div>
       )}
+    </Async>
+  );
+}
+
+interface TeamWithMembers extends Team {
+  members: string[];
+}
+
+function Teams() {
+  const { t, num } = useI18n();
+  const doc = useLoad(() => get<{ teams: TeamWithMembers[] }>('/api/teams'), []);
+  return (
+    <Async state={doc}>
+      {(d) => (
+        <div className="grid wide">
+          <Card title={t('admin.teams')}>
+            <Table
+              rows={d.teams}
+              rowKey={(x) => x.id}
+              columns={[
+                {
+                  key: 'n',
+                  label: t('common.name'),
+                  render: (x) => (
+                    <>
+                      {x.name} <span className="muted small">{x.id}</span>
+                    </>
+                  ),
+                },
+                { key: 's', label: t('role.supervisor'), render: (x) => x.supervisor ?? '—' },
+                {
+                  key: 'm',
+                  label: t('admin.members'),
+                  render: (x) => x.members.join(', ') || '—',
+                },
+                {
+                  key: 'c',
+                  label: t('common.count'),
+                  num: true,
+                  render: (x) => num(x.members.length),
+                },
+              ]}
+            />
+          </Card>
+          <Card title={t('admin.editTeams')}>
+            <p className="muted small">{t('admin.teamsNote')}</p>
+            <JsonEditor
+              label={t('admin.editTeams')}
+              testId="teams-json"
+              rows={16}
+              value={d}
+              onSave={async (body) => {
+                const saved = await put<{ teams: TeamWithMembers[] }>('/api/teams', body);
+                doc.reload();
+                return saved;
+              }}
+            />
+          </Card>
+        </div>
+      )}
+    </Async>
+  );
+}
+
+interface Agent {
+  id: string;
+  name: string;
+  capacity: number;
+  base: { lat: number; lon: number };
+  radiusKm: number;
+  shiftStart: string;
+  shiftEnd: string;
+  languages: string[];
+  active: boolean;
+}
+interface TerritoriesDoc {
+  territories: { territory: string; capacity: number; agents: Agent[] }[];
+}
+
+/** The territories as the PUT takes them: one row per agent, with its territory. */
+const agentsOf = (d: TerritoriesDoc) => ({
+  agents: d.territories.flatMap((x) => x.agents.map((a) => ({ ...a, territory: x.territory }))),
+});
+
+function Territories() {
+  const { t, num } = useI18n();
+  const doc = useLoad(() => get<TerritoriesDoc>('/api/territories'), []);
+  return (
+    <Async state={doc}>
+      {(d) => (
+        <>
+          <Card title={t('admin.territories')}>
+            <Table
+              rows={agentsOf(d).agents}
+              rowKey={(a) => a.id}
+              columns={[
+                { key: 'ter', label: t('admin.territory'), render: (a) => a.territory },
+                {
+                  key: 'n',
+                  label: t('role.field_agent'),
+                  render: (a) => (
+                    <>
+                      {a.name} <span className="muted small">{a.id}</span>
+                    </>
+                  ),
+                },
+                {
+                  key: 'b',
+                  label: t('admin.base'),
+                  render: (a) => `${a.base.lat.toFixed(4)}, ${a.base.lon.toFixed(4)}`,
+                },
+                {
+                  key: 'r',
+                  label: t('admin.radius'),
+                  num: true,
+                  render: (a) => `${num(a.radiusKm)} km`,
+                },
+                {
+                  key: 's',
+                  label: t('admin.shift'),
+                  render: (a) => `${a.shiftStart}–${a.shiftEnd}`,
+                },
+                { key: 'l', label: t('admin.languages'), render: (a) => a.languages.join(', ') },
+                {
+                  key: 'c',
+                  label: t('admin.visitsPerDay'),
+                  num: true,
+                  render: (a) => num(a.capacity),
+                },
+                {
+                  key: 'a',
+                  label: t('common.status'),
+                  render: (a) =>
+                    a.active ? (
+                      <span className="tag good">{t('admin.active')}</span>
+                    ) : (
+                      <span className="tag">{t('admin.inactive')}</span>
+                    ),
+                },
+              ]}
+            />
+            <p className="muted small">
+              {d.territories
+                .map(
+                  (x) => `${x.territory}: ${t('admin.territoryCapacity', { n: num(x.capacity) })}`,
+                )
+                .join(' · ')}
+            </p>
+          </Card>
+          <Card title={t('admin.editTerritories')}>
+            <p className="muted small">{t('admin.territoriesNote')}</p>
+            <JsonEditor
+              label={t('admin.editTerritories')}
+              testId="territories-json"
+              rows={20}
+              value={agentsOf(d)}
+              onSave={async (body) => {
+                const saved = await put<TerritoriesDoc>('/api/territories', body);
+                doc.reload();
+                return agentsOf(saved);
+              }}
+            />
+          </Card>
+        </>
+      )}
+    </Async>
+  );
+}
+
+interface Day {
+  day: string;
+  kind: string;
+  name: string;
+}
+
+function Holidays() {
+  const { t, tm, date } = useI18n();
+  const all = useLoad(() => get<{ calendars: Record<string, Day[]> }>('/api/holidays'), []);
+  const [picked, setPicked] = useState('');
+  const [fresh, setFresh] = useState('');
+  return (
+    <Async state={all}>
+      {(d) => {
+        const known = Object.keys(d.calendars).sort();
+        const j = picked || known[0] || '';
+        const days = d.calendars[j] ?? [];
+        return (
+          <>
+            <div className="toolbar">
+              <Field label={t('admin.jurisdiction')}>
+                <select value={j} onChange={(e) => setPicked(e.target.value)}>
+                  {[...new Set([...known, ...(picked ? [picked] : [])])].map((x) => (
+                    <option key={x} value={x}>
+                      {x}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <form
+                className="form-row"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (fresh.trim()) setPicked(fresh.trim().toUpperCase());
+                  setFresh('');
+                }}
+              >
+                <Field label={t('admin.otherJurisdiction')}>
+                  <input
+                    value={fresh}
+                    size={8}
+                    placeholder="US-NY"
+                    onChange={(e) => setFresh(e.target.value)}
+                  />
+                </Field>
+                <button type="submit">{t('admin.open')}</button>
+              </form>
+            </div>
+            {j && (
+              <div className="grid wide" key={j}>
+                <Card title={t('admin.calendarOf', { j })}>
+                  <Table
+                    rows={days}
+                    rowKey={(x) => `${x.day}/${x.kind}`}
+                    columns={[
+                      { key: 'd', label: t('common.date'), render: (x) => date(x.day, 'long') },
+                      {
+                        key: 'k',
+                        label: t('admin.dayKind'),
+                        render: (x) => (
+                          <span className={x.kind === 'holiday' ? 'tag warn' : 'tag'}>
+                            {tm(`admin.dayKind.${x.kind}`)}
+                          </span>
+                        ),
+                      },
+                      { key: 'n', label: t('common.name'), render: (x) => x.name },
+                    ]}
+                  />
+                </Card>
+                <Card title={t('admin.editCalendar')}>
+                  <p className="muted small">{t('admin.calendarNote')}</p>
+                  <JsonEditor
+                    label={t('admin.editCalendar')}
+                    testId="holidays-json"
+                    rows={20}
+                    value={{ days }}
+                    onSave={async (body) => {
+                      const saved = await put<{ jurisdiction: string; days: Day[] }>(
+                        `/api/holidays/${encodeURIComponent(j)}`,
+                        body,
+                      );
+                      all.reload();
+                      return { days: saved.days };
+                    }}
+                  />
+                </Card>
+              </div>
+            )}
+          </>
+        );
+      }}
     </Async>
   );
 }

@@ -4,7 +4,7 @@
  * under the rules in force then; the audit log, filtered and paged by the server; and the check
  * of the audit trail's hash chain (whether it holds, its head to note, or where it breaks).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { ApiError, get, qs } from '../api.ts';
 import { Chart, type ChartOption } from '../components/chart.tsx';
 import { Tabs, useTab } from '../components/tabs.tsx';
@@ -385,30 +385,144 @@ function ContactAudit() {
   );
 }
 
+interface RuleSet {
+  id: string;
+  version: number;
+  jurisdictions: string[];
+  contactHours: { from: string; to: string; channels: string[] };
+  limits: {
+    callsPer7Days: number | null;
+    quietDaysAfterConversation: number | null;
+    connectedCallsPerDay: number | null;
+    unansweredPerNumberPerDay: number | null;
+  };
+  rules: string[];
+  sources: string[];
+  customers: Record<string, number>;
+}
+interface RuleSets {
+  ruleSets: RuleSet[];
+  uncovered: Record<string, number>;
+  calendars: Record<string, { days: number; from: string | null; to: string | null }>;
+}
+const LIMITS = [
+  'callsPer7Days',
+  'quietDaysAfterConversation',
+  'connectedCallsPerDay',
+  'unansweredPerNumberPerDay',
+] as const;
+
 function RuleSets() {
-  const { t } = useI18n();
+  const { t, tm, num, date } = useI18n();
   const sets = useLoad(
     () =>
-      get<unknown>('/api/compliance/rule-sets').catch((e: unknown) => {
+      get<RuleSets>('/api/compliance/rule-sets').catch((e: unknown) => {
         if (e instanceof ApiError && e.status === 404) return null;
         throw e;
       }),
     [],
   );
   return (
-    <Card title={t('compliance.ruleSets')}>
-      <Async state={sets}>
-        {(d) =>
-          d === null ? (
-            <p className="muted" data-testid="rule-sets-missing">
-              {t('compliance.ruleSetsMissing')}
-            </p>
-          ) : (
-            <pre className="small">{JSON.stringify(d, null, 2)}</pre>
-          )
-        }
-      </Async>
-    </Card>
+    <Async state={sets}>
+      {(d) =>
+        d === null ? (
+          <p className="muted" data-testid="rule-sets-missing">
+            {t('compliance.ruleSetsMissing')}
+          </p>
+        ) : (
+          <>
+            {Object.keys(d.uncovered).length > 0 && (
+              <div className="error" role="alert" data-testid="uncovered">
+                {t('compliance.uncovered')}{' '}
+                {Object.entries(d.uncovered)
+                  .map(([j, n]) => `${j}: ${num(n)}`)
+                  .join(', ')}
+              </div>
+            )}
+            <div className="grid wide" data-testid="rule-sets">
+              {d.ruleSets.map((r) => {
+                const governed = Object.values(r.customers).reduce((s, n) => s + n, 0);
+                return (
+                  <Card
+                    key={r.id}
+                    title={
+                      <>
+                        {r.id} <span className="muted small">v{r.version}</span>
+                      </>
+                    }
+                    actions={
+                      <span className="tag good">
+                        {t('compliance.governs', { n: num(governed) })}
+                      </span>
+                    }
+                  >
+                    <dl className="facts">
+                      <dt>{t('compliance.jurisdictions')}</dt>
+                      <dd>
+                        {r.jurisdictions.map((j) => (
+                          <span key={j} className="tag">
+                            {j}
+                          </span>
+                        ))}
+                      </dd>
+                      <dt>{t('compliance.customers')}</dt>
+                      <dd>
+                        {Object.entries(r.customers)
+                          .map(([j, n]) => `${j} ${num(n)}`)
+                          .join(' · ') || '—'}
+                      </dd>
+                      <dt>{t('compliance.contactHours')}</dt>
+                      <dd>
+                        {r.contactHours.from}–{r.contactHours.to}{' '}
+                        <span className="muted small">
+                          {t('compliance.localTime')} ·{' '}
+                          {r.contactHours.channels.map((c) => tm(`channel.${c}`)).join(', ')}
+                        </span>
+                      </dd>
+                      {LIMITS.filter((k) => r.limits[k] !== null).map((k) => (
+                        <Fragment key={k}>
+                          <dt>{t(`compliance.limit.${k}`)}</dt>
+                          <dd>{num(r.limits[k])}</dd>
+                        </Fragment>
+                      ))}
+                    </dl>
+                    <h3>{t('compliance.rules')}</h3>
+                    <ul className="small">
+                      {r.rules.map((x, i) => (
+                        <li key={i}>{x}</li>
+                      ))}
+                    </ul>
+                    <h3>{t('compliance.sources')}</h3>
+                    <ul className="small muted">
+                      {r.sources.map((x, i) => (
+                        <li key={i}>{x}</li>
+                      ))}
+                    </ul>
+                  </Card>
+                );
+              })}
+            </div>
+            <Card title={t('compliance.calendars')}>
+              <Table
+                rows={Object.entries(d.calendars)}
+                rowKey={([j]) => j}
+                columns={[
+                  { key: 'j', label: t('compliance.jurisdiction'), render: ([j]) => j },
+                  {
+                    key: 'n',
+                    label: t('compliance.calendarDays'),
+                    num: true,
+                    render: ([, c]) => num(c.days),
+                  },
+                  { key: 'f', label: t('common.from'), render: ([, c]) => date(c.from) },
+                  { key: 't', label: t('common.to'), render: ([, c]) => date(c.to) },
+                ]}
+              />
+            </Card>
+          </>
+        )
+      }
+    </Async>
   );
 }
 

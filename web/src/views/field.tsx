@@ -106,10 +106,35 @@ export default function FieldView() {
   );
 }
 
-/**
- * The field agents to choose from: the users in the field agent role for administrators (the
- * users list is theirs), the collectors given a territory otherwise; any id may be typed.
- */
+export interface Territory {
+  territory: string;
+  capacity: number;
+  agents: {
+    id: string;
+    name: string;
+    capacity: number;
+    base: { lat: number; lon: number };
+    radiusKm: number;
+    shiftStart: string;
+    shiftEnd: string;
+    languages: string[];
+    active: boolean;
+  }[];
+}
+
+/** The field territories with their agents (and each agent's base, where the day starts). */
+function useTerritories() {
+  return useLoad(
+    () =>
+      get<{ territories: Territory[] }>('/api/territories').then(
+        (r) => r.territories,
+        () => [] as Territory[],
+      ),
+    [],
+  );
+}
+
+/** The active field agents by territory; any id may be typed where there is no list. */
 function AgentPicker({
   value,
   onChange,
@@ -120,33 +145,23 @@ function AgentPicker({
   onPick: (v: string) => void;
 }) {
   const { t } = useI18n();
-  const user = useUser();
-  const options = useLoad(async () => {
-    if (user.role === 'administrator') {
-      const r = await get<{ users: { id: string; name: string; active: boolean }[] }>(
-        `/api/users${qs({ role: 'field_agent', limit: 200 })}`,
-      );
-      return r.users.filter((u) => u.active).map((u) => ({ id: u.id, name: u.name }));
-    }
-    const r = await get<{ collectors: { id: string; name: string; territory: string | null }[] }>(
-      '/api/collectors',
-    );
-    return r.collectors.filter((c) => c.territory).map((c) => ({ id: c.id, name: c.name }));
-  }, [user.role]);
-  const list = options.data ?? [];
+  const territories = useTerritories().data ?? [];
+  const any = territories.some((x) => x.agents.some((a) => a.active));
   return (
     <Field label={t('field.agent')}>
-      {list.length > 0 ? (
-        <select
-          data-testid="field-agent"
-          value={list.some((o) => o.id === value) ? value : ''}
-          onChange={(e) => onPick(e.target.value)}
-        >
+      {any ? (
+        <select data-testid="field-agent" value={value} onChange={(e) => onPick(e.target.value)}>
           <option value="">{t('field.chooseAgent')}</option>
-          {list.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name} ({o.id})
-            </option>
+          {territories.map((x) => (
+            <optgroup key={x.territory} label={x.territory}>
+              {x.agents
+                .filter((a) => a.active || a.id === value)
+                .map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name} ({a.id})
+                  </option>
+                ))}
+            </optgroup>
           ))}
         </select>
       ) : (
@@ -164,6 +179,8 @@ function AgentPicker({
 function Route({ agent, day }: { agent: string; day: string }) {
   const { t, num } = useI18n();
   const [here, setHere] = useState<{ lat: number; lon: number } | null>(null);
+  const territories = useTerritories();
+  const base = territories.data?.flatMap((x) => x.agents).find((a) => a.id === agent)?.base ?? null;
   const visits = useLoad(
     () =>
       get<{ tasks: Visit[] }>(
@@ -211,10 +228,14 @@ function Route({ agent, day }: { agent: string; day: string }) {
                     .slice(0, i)
                     .reverse()
                     .find((p) => p.latitude !== null && p.longitude !== null);
-                  const from =
+                  const from: Start | null =
                     prev && prev.latitude !== null && prev.longitude !== null
-                      ? { lat: prev.latitude, lon: prev.longitude }
-                      : here;
+                      ? { lat: prev.latitude, lon: prev.longitude, kind: 'previous' }
+                      : here
+                        ? { ...here, kind: 'here' }
+                        : base
+                          ? { ...base, kind: 'base' }
+                          : null;
                   return (
                     <VisitCard
                       key={v.id}
@@ -234,6 +255,9 @@ function Route({ agent, day }: { agent: string; day: string }) {
   );
 }
 
+/** Where the directions to a stop start: the stop before, the agent's position, or base. */
+type Start = { lat: number; lon: number; kind: 'previous' | 'here' | 'base' };
+
 const byRoute = (a: Visit, b: Visit) =>
   (a.routeSeq ?? Number.MAX_SAFE_INTEGER) - (b.routeSeq ?? Number.MAX_SAFE_INTEGER) || a.id - b.id;
 
@@ -245,7 +269,7 @@ function VisitCard({
 }: {
   visit: Visit;
   order: number;
-  from: { lat: number; lon: number } | null;
+  from: Start | null;
   onChanged: () => void;
 }) {
   const { t, tm, money } = useI18n();
@@ -320,7 +344,7 @@ function VisitCard({
                 rel="noreferrer"
                 data-testid="directions"
               >
-                {from ? t('field.directions') : t('field.directionsHere')}
+                {t(`field.directions.${from?.kind ?? 'none'}`)}
               </a>{' '}
               ·{' '}
               <a href={mapUrl(v.latitude!, v.longitude!)} target="_blank" rel="noreferrer">
