@@ -74,13 +74,13 @@ describe(`performance, incentives and training commands (${ENGINE})`, () => {
       'collector,period,currency,kind,bucket,tier,base,rate_bp,amount,reason',
     );
     // nothing collected and no grade: the breach has nothing to be deducted from
-    expect(csv.out).toMatch(/collector-2,.*,CNY,deduction,,,200\.00,,0\.00,compliance breach/);
+    expect(csv.out).toMatch(/collector-2,.*,USD,deduction,,,50\.00,,0\.00,compliance breach/);
 
     const targets = recoup('performance', 'targets', '--period', period);
     expect(JSON.parse(targets.out)).toMatchObject({
       period,
-      collectors: { 'collector-1': { collected: 4_000_000 } },
-      teams: { 'desk-en': { collected: 9_000_000 } },
+      collectors: { 'collector-1': { collected: 1_000_000 } },
+      teams: { 'desk-en': { collected: 2_400_000 } },
     });
 
     const bad = recoup(

@@ -1,5 +1,6 @@
 /**
- * The demo desk's performance setup: an assessment scheme, incentive rules, targets for the
+ * The demo desk's performance setup: an assessment scheme and incentive rules in US dollars (the
+ * currency most of the desk collects; one currency per scheme), targets for the
  * teams and collectors this month and last, a complaint or two, training courses and who
  * completed them. collector-1 (the demo collector) is trained; collector-2's compliance course
  * is about to expire (still taking calls); collector-3's expired twenty days ago, so it gets no
@@ -19,13 +20,13 @@ import { readSetting } from '../storage/settings.ts';
 const BY = 'recoup';
 
 export const DEMO_RULES: IncentiveRules = {
-  currency: 'CNY',
+  currency: 'USD',
   commission: [
     { bucket: 'current', tiers: [{ upTo: null, rateBp: 50 }] },
     {
       bucket: 'M1',
       tiers: [
-        { upTo: 2_000_000, rateBp: 100 },
+        { upTo: 500_000, rateBp: 100 },
         { upTo: null, rateBp: 150 },
       ],
     },
@@ -34,15 +35,15 @@ export const DEMO_RULES: IncentiveRules = {
     ...['M4', 'M5', 'M6'].map((bucket) => ({ bucket, tiers: [{ upTo: null, rateBp: 300 }] })),
     { bucket: 'M7+', tiers: [{ upTo: null, rateBp: 400 }] },
   ],
-  bonus: { basis: 'grade', amounts: { A: 100_000, B: 50_000, C: 20_000 } },
-  deductions: { perBreach: 20_000, capBp: 2_500 },
+  bonus: { basis: 'grade', amounts: { A: 20_000, B: 10_000, C: 5_000 } },
+  deductions: { perBreach: 5_000, capBp: 2_500 },
 };
 
 const COLLECTOR_TARGETS: Targets = {
   contactRate: 0.25,
   keptRate: 0.5,
   cureRate: 0.1,
-  collected: 3_000_000,
+  collected: 800_000,
   complaints: 1,
 };
 
@@ -68,7 +69,8 @@ export async function seedDemoPerformance(p: Platform): Promise<void> {
   if (!collectors.some((c) => c.id === 'collector-1')) return;
   const today = p.today();
   const now = p.clock.now();
-  if ((await readSetting(p.db, SCHEME_KEY)) === undefined) await setScheme(deps, EXAMPLE_SCHEME);
+  if ((await readSetting(p.db, SCHEME_KEY)) === undefined)
+    await setScheme(deps, { ...EXAMPLE_SCHEME, currency: DEMO_RULES.currency });
   if ((await readSetting(p.db, RULES_KEY)) === undefined) await setRules(deps, DEMO_RULES);
 
   const current = periodOf(today);
@@ -87,14 +89,14 @@ export async function seedDemoPerformance(p: Platform): Promise<void> {
             c.id,
             // the English desk's first collector is asked for more
             c.id === 'collector-1'
-              ? { ...COLLECTOR_TARGETS, collected: 4_000_000 }
+              ? { ...COLLECTOR_TARGETS, collected: 1_000_000 }
               : COLLECTOR_TARGETS,
           ]),
         ),
         teams: Object.fromEntries(
           teams.map((t) => [
             t.id,
-            { ...COLLECTOR_TARGETS, collected: 3_000_000 * members(t.id), complaints: 2 },
+            { ...COLLECTOR_TARGETS, collected: 800_000 * members(t.id), complaints: 2 },
           ]),
         ),
       },
