@@ -7,7 +7,7 @@ import { get, patch, post, setCsrfToken, whenSignedOut } from './api.ts';
 import { I18nProvider, isLocale, LOCALES, useI18n, type Locale } from './i18n/index.tsx';
 import { parseHash, useRoute, href } from './router.ts';
 import { SessionCtx, type User } from './session.ts';
-import { Loading } from './components/ui.tsx';
+import { Loading, ViewBoundary } from './components/ui.tsx';
 import { Login } from './views/login.tsx';
 import { homeView, isView, mayOpen, viewsFor, type View } from '../../src/domain/access/views.ts';
 
@@ -147,9 +147,11 @@ function Shell({
       </header>
       <main>
         {Current ? (
-          <Suspense fallback={<Loading />}>
-            <Current key={view} />
-          </Suspense>
+          <ViewBoundary key={view}>
+            <Suspense fallback={<Loading />}>
+              <Current />
+            </Suspense>
+          </ViewBoundary>
         ) : (
           <p className="error" role="alert" data-testid="not-allowed">
             {isView(view) ? t('shell.notAllowed') : t('shell.notFound')}

@@ -298,46 +298,11 @@ function program(): Command {
         `opening ${config.databaseUrl ? 'the PostgreSQL server' : `the embedded database in ${config.dataDir}`}`,
       );
       const p = await openPlatform(config);
-      const count = await p.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM accounts');
-      if (Number(count.rows[0]?.n ?? 0) === 0) {
-        const today = p.today();
-        const folder = join(config.dataDir, 'demo-portfolio');
-        progress.update(
-          `generating a demo portfolio of ${config.demoAccounts} accounts as of ${today}`,
-        );
-        await runGenerate({
-          accounts: config.demoAccounts,
-          seed: DEMO_SEED,
-          asOf: today,
-          out: folder,
-        });
-        const report = await importFolder(p, folder, { progress });
-        if (report.status !== 'imported') {
-          printImportReport(report, process.stderr, 20);
-          throw new Error('the demo portfolio did not import');
-        }
-        if ((await p.strategies.list('default')).length === 0) {
-          // The demo runs the shipped default strategy over the whole replayed history.
-          await publishSource(p.strategies, readFileSync(DEFAULT_STRATEGY_FILE, 'utf8'), {
-            by: 'recoup',
-            reason: 'the default policy shipped with Recoup',
-            effectiveFrom: addDays(today, -(DEMO_HISTORY_DAYS - 1)),
-          });
-        }
-        // Scorecards for both purposes, trained on the history before the replayed days, so
-        // that every replayed day is scored and classified and the early-warning segments
-        // see the tiers.
-        await trainDemoModels(p, demoRange(today).from, progress);
-        progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
-        await seedDemoStaff(p);
-        await seedDemoUsers(p);
-        await seedDemoAlertRules(p);
-        await cycleDays(p, demoRange(today), progress, 'simulate');
-      } else {
-        await seedDemoUsers(p);
-        await seedDemoAlertRules(p);
-        await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
-      }
+      await prepareDemo(
+        p,
+        { accounts: config.demoAccounts, folder: join(config.dataDir, 'demo-portfolio') },
+        progress,
+      );
       await ensureConsole(false, (s) => progress.update(s));
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       // One process runs it all on the embedded engine: the API, the dispatch worker and the
@@ -347,6 +312,56 @@ function program(): Command {
     });
 
   return cli;
+}
+
+/**
+ * The demo: on an empty database, a generated portfolio imported, the default strategy, the
+ * scorecards, the staff and users, and 90 replayed days; on a database that has one, the days
+ * since it last ran. `recoup start` runs it; the browser tests run it on a small portfolio.
+ */
+export async function prepareDemo(
+  p: Platform,
+  o: { accounts: number; folder: string },
+  progress: Progress,
+): Promise<void> {
+  const count = await p.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM accounts');
+  if (Number(count.rows[0]?.n ?? 0) === 0) {
+    const today = p.today();
+    const folder = o.folder;
+    progress.update(`generating a demo portfolio of ${o.accounts} accounts as of ${today}`);
+    await runGenerate({
+      accounts: o.accounts,
+      seed: DEMO_SEED,
+      asOf: today,
+      out: folder,
+    });
+    const report = await importFolder(p, folder, { progress });
+    if (report.status !== 'imported') {
+      printImportReport(report, process.stderr, 20);
+      throw new Error('the demo portfolio did not import');
+    }
+    if ((await p.strategies.list('default')).length === 0) {
+      // The demo runs the shipped default strategy over the whole replayed history.
+      await publishSource(p.strategies, readFileSync(DEFAULT_STRATEGY_FILE, 'utf8'), {
+        by: 'recoup',
+        reason: 'the default policy shipped with Recoup',
+        effectiveFrom: addDays(today, -(DEMO_HISTORY_DAYS - 1)),
+      });
+    }
+    // Scorecards for both purposes, trained on the history before the replayed days, so
+    // that every replayed day is scored and classified and the early-warning segments
+    // see the tiers.
+    await trainDemoModels(p, demoRange(today).from, progress);
+    progress.update(`replaying the last ${DEMO_HISTORY_DAYS} days of cycles`);
+    await seedDemoStaff(p);
+    await seedDemoUsers(p);
+    await seedDemoAlertRules(p);
+    await cycleDays(p, demoRange(today), progress, 'simulate');
+  } else {
+    await seedDemoUsers(p);
+    await seedDemoAlertRules(p);
+    await catchUp(p, DEMO_HISTORY_DAYS, progress, 'simulate');
+  }
 }
 
 async function serve(p: Platform, port: number, host: string): Promise<void> {

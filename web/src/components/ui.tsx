@@ -1,5 +1,5 @@
 /** The console's small building blocks: loading and error states, cards, tables, pagers. */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Component, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 
@@ -212,4 +212,15 @@ export function useAction<A extends unknown[]>(f: (...a: A) => Promise<unknown>)
     }
   };
   return { run, busy, error, done, clear: () => setError(null) };
+}
+
+/** A view that fails to draw shows what went wrong instead of a blank page. */
+export class ViewBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    return this.state.error ? <ErrorNote error={this.state.error} /> : this.props.children;
+  }
 }

@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/index.tsx';
 import { minorToAmount } from '../money.ts';
 import { useUser } from '../session.ts';
 import { PlanForm } from '../components/plan-form.tsx';
+import { href } from '../router.ts';
 
 export interface DeskTask {
   id: number;
@@ -40,6 +41,17 @@ export interface DeskTask {
     timezone: string;
     jurisdiction: string;
   };
+}
+/** A task as the collector's list gives it. */
+interface ListedTask {
+  id: number;
+  source: string;
+  accountExt: string;
+  customerExt: string;
+  customerName: string;
+  queue: string;
+  dueOn: string;
+  state: string;
 }
 interface Next {
   task: DeskTask | null;
@@ -131,8 +143,9 @@ function TaskCard({ task, held }: { task: DeskTask; held: boolean }) {
   const m = (minor: number | null) => (minor === null ? '—' : money(minorToAmount(minor, c), c));
   const local = new Intl.DateTimeFormat(locale, {
     timeZone: task.customer.timezone,
-    timeStyle: 'short',
     weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
   }).format(new Date());
   return (
     <Card
@@ -324,7 +337,10 @@ function CallPanel({
 
 function MyTasks() {
   const { t, date, tm } = useI18n();
-  const list = useLoad(() => get<{ tasks: DeskTask[] }>(`/api/desk/tasks${qs({ limit: 25 })}`), []);
+  const list = useLoad(
+    () => get<{ tasks: ListedTask[] }>(`/api/desk/tasks${qs({ limit: 25, state: 'assigned' })}`),
+    [],
+  );
   return (
     <Card title={t('desk.myTasks')}>
       <Async state={list}>
@@ -334,8 +350,12 @@ function MyTasks() {
             rowKey={(r) => r.id}
             columns={[
               { key: 'd', label: t('common.date'), render: (r) => date(r.dueOn) },
-              { key: 'c', label: t('nav.customers'), render: (r) => r.customer.name },
-              { key: 'a', label: t('common.accounts'), render: (r) => r.account.id },
+              {
+                key: 'c',
+                label: t('nav.customers'),
+                render: (r) => <a href={href('customers', r.customerExt)}>{r.customerName}</a>,
+              },
+              { key: 'a', label: t('common.accounts'), render: (r) => r.accountExt },
               { key: 's', label: t('common.status'), render: (r) => tm(`state.${r.state}`) },
               { key: 'q', label: t('desk.queue'), render: (r) => r.queue },
             ]}
