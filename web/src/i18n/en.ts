@@ -456,7 +456,7 @@ export const en = {
   'mon.fromTo': 'From \\ to',
   'mon.rollForward': 'Roll forward',
   'mon.rollHelp':
-    'Each row: the accounts in a bucket at the start of the period and where they were at its end. Red: worse buckets.',
+    'Each row: the accounts in a bucket at the start of the period and where they were at its end; red rolled forward, green rolled back, grey stayed.',
   'mon.cures': 'Cure rates',
   'mon.delinquentAtStart': 'Delinquent at start',
   'mon.cureRate': 'Cure rate',

@@ -452,7 +452,8 @@ export const zhCN: Record<MessageKey, string> = {
   'mon.toDate': '至今',
   'mon.fromTo': '从 \\ 到',
   'mon.rollForward': '恶化率',
-  'mon.rollHelp': '每行：期初处于该账龄段的账户在期末所处的账龄段。红色为恶化。',
+  'mon.rollHelp':
+    '每行：期初处于该账龄段的账户在期末所处的账龄段；红色为恶化，绿色为好转，灰色为不变。',
   'mon.cures': '治愈率',
   'mon.delinquentAtStart': '期初逾期',
   'mon.cureRate': '治愈率',

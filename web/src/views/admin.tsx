@@ -708,7 +708,14 @@ function Tiers() {
       {(d) => (
         <div className="grid wide">
           <div>
-            <Card title={t('admin.tiers')}>
+            <Card
+              title={t('admin.tiers')}
+              actions={
+                <button className="no-print" onClick={() => print()} data-testid="print-tiers">
+                  {t('shell.print')}
+                </button>
+              }
+            >
               <p className="muted small">
                 {t('admin.purposes', { current: d.purposes.current, pastDue: d.purposes.pastDue })}
               </p>
@@ -752,7 +759,7 @@ function Tiers() {
               />
             </Card>
           </div>
-          <Card title={t('admin.editTiers')}>
+          <Card title={t('admin.editTiers')} className="no-print">
             <JsonEditor
               label={t('admin.editTiers')}
               testId="tiers-json"

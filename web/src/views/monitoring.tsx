@@ -184,11 +184,13 @@ function Live() {
   );
 }
 
-function heat(rate: number | null, diagonal: boolean) {
+/** A cell's colour: grey where the account stayed, red where it rolled forward, green back. */
+function heat(rate: number | null, direction: number) {
   if (rate === null || rate === 0) return undefined;
   const a = Math.min(0.85, 0.12 + rate * 0.9);
+  const rgb = direction === 0 ? '100,116,139' : direction > 0 ? '220,38,38' : '22,163,74';
   return {
-    background: diagonal ? `rgba(100,116,139,${a * 0.5})` : `rgba(220,38,38,${a})`,
+    background: `rgba(${rgb},${direction === 0 ? a * 0.5 : a})`,
     color: a > 0.5 ? '#fff' : undefined,
   };
 }
@@ -263,7 +265,10 @@ function RollRates() {
                             <td
                               key={b}
                               className="num"
-                              style={heat(c?.rate ?? null, b === row.from)}
+                              style={heat(
+                                c?.rate ?? null,
+                                r.buckets.indexOf(b) - r.buckets.indexOf(row.from),
+                              )}
                               title={c ? num(c.accounts) : ''}
                             >
                               {c && c.accounts > 0 ? pct(c.rate) : ''}
