@@ -591,6 +591,16 @@ export const en = {
   'train.recordButton': 'Record',
   'train.addCourse': 'Add or change a course',
   'train.validity': 'Valid for (months)',
+  'exp.population': 'Population',
+  'exp.recoveryVs': 'Recovery vs champion',
+  'exp.promote': 'Promote this arm',
+  'exp.stop': 'End the pilot',
+  'exp.asOf': 'As of {date}, {confidence} intervals.',
+  'exp.sampleSize': '{n} accounts per arm needed to detect a lift of {lift}',
+  'exp.start': 'Start a pilot',
+  'exp.challenger': 'Challenger',
+  'exp.share': 'Challenger share (%)',
+  'exp.startButton': 'Start',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -13,6 +13,7 @@ import { go, href, useRoute } from '../router.ts';
 import { useUser } from '../session.ts';
 import { FlowChart, type Flow } from '../components/flow-chart.tsx';
 import { minorToAmount } from '../money.ts';
+import { Amounts } from '../components/minor.tsx';
 
 export interface Version {
   id: number;
@@ -521,13 +522,15 @@ interface Experiment {
   id: string;
   name: string;
   status: string;
-  population?: string;
-  startedOn?: string;
+  population: string;
+  startsOn?: string;
+  endsOn?: string | null;
   arms?: { name: string; strategyId: string; version: number; share: number }[];
 }
 
 function Experiments({ id }: { id?: string | undefined }) {
-  const { t, tm } = useI18n();
+  const { t, tm, date } = useI18n();
+  const user = useUser();
   const list = useLoad(() => get<Experiment[]>('/api/experiments'), []);
   return (
     <div data-testid="experiments">
@@ -552,6 +555,12 @@ function Experiments({ id }: { id?: string | undefined }) {
                   label: t('common.status'),
                   render: (e) => tm(`strategy.status.${e.status}`),
                 },
+                { key: 'd', label: t('strategy.effective'), render: (e) => date(e.startsOn) },
+                {
+                  key: 'p',
+                  label: t('exp.population'),
+                  render: (e) => <code className="small">{e.population}</code>,
+                },
                 {
                   key: 'a',
                   label: t('strategy.arms'),
@@ -565,65 +574,294 @@ function Experiments({ id }: { id?: string | undefined }) {
           )}
         </Async>
       </Card>
-      {id && <ExperimentResults id={id} />}
+      {id && <ExperimentResults id={id} onChange={list.reload} />}
+      {EDITORS.has(user.role) && <StartPilot onStarted={list.reload} />}
     </div>
   );
 }
 
+interface RateResult {
+  successes?: number;
+  rate: number | null;
+  ci: [number, number] | null;
+  vsChampion?: {
+    difference: number;
+    ci: [number, number];
+    pValue: number;
+    significant: boolean;
+  } | null;
+}
 interface ArmResult {
-  name: string;
-  accounts?: number;
-  [k: string]: unknown;
+  arm: string;
+  strategyId: string;
+  version: number;
+  share: number;
+  accounts: number;
+  delinquentAtEntry: number;
+  cureRate: RateResult;
+  rollForwardRate: RateResult;
+  recoveryRate: {
+    mean: number | null;
+    vsChampion: { difference: number; ci: [number, number]; significant: boolean } | null;
+  };
+  cost: number;
+  collected: Record<string, number>;
+  costPerCollected: number | null;
 }
 
-function ExperimentResults({ id }: { id: string }) {
+function ExperimentResults({ id, onChange }: { id: string; onChange: () => void }) {
   const { t, pct, num } = useI18n();
+  const user = useUser();
   const r = useLoad(
     () =>
-      get<{ asOf: string; confidence: number; arms: ArmResult[] }>(
-        `/api/experiments/${encodeURIComponent(id)}`,
-      ),
+      get<{
+        asOf: string;
+        confidence: number;
+        experiment: Experiment;
+        arms: ArmResult[];
+        sampleSize: { lift: number; perArm: number } | null;
+      }>(`/api/experiments/${encodeURIComponent(id)}`),
     [id],
   );
+  const [reason, setReason] = useState('');
+  const stop = useAction(async () => {
+    await post(`/api/experiments/${encodeURIComponent(id)}/stop`, { by: user.id });
+    r.reload();
+    onChange();
+  });
+  const promote = useAction(async (arm: string) => {
+    await post(`/api/experiments/${encodeURIComponent(id)}/promote`, { arm, by: user.id, reason });
+    r.reload();
+    onChange();
+  });
+  const ci = (x: RateResult) => (x.ci ? `${pct(x.ci[0])} – ${pct(x.ci[1])}` : '');
+  const vs = (
+    x: { difference: number; significant: boolean; pValue?: number } | null | undefined,
+  ) =>
+    x ? (
+      <span className={x.significant ? (x.difference > 0 ? 'ok' : 'bad') : 'muted'}>
+        {x.difference > 0 ? '+' : ''}
+        {pct(x.difference)}
+        {x.pValue !== undefined ? ` (p = ${num(x.pValue, 3)})` : ''}
+      </span>
+    ) : (
+      '—'
+    );
+  const running = r.data?.experiment.status === 'running';
+  const canAct = EDITORS.has(user.role) && running;
   return (
     <Card title={t('strategy.results')}>
       <Async state={r}>
         {(d) => (
-          <Table
-            rows={d.arms}
-            rowKey={(a) => a.name}
-            columns={[
-              { key: 'n', label: t('strategy.arm'), render: (a) => a.name },
-              ...Object.keys(d.arms[0] ?? {})
-                .filter((k) => k !== 'name' && ['number', 'string'].includes(typeof d.arms[0]![k]))
-                .map((k) => ({
-                  key: k,
-                  label: k,
-                  num: typeof d.arms[0]![k] === 'number',
-                  render: (a: ArmResult) => {
-                    const v = a[k];
-                    return typeof v === 'number'
-                      ? /rate|share/i.test(k)
-                        ? pct(v)
-                        : num(v, 3)
-                      : String(v ?? '');
-                  },
-                })),
-              {
-                key: 'ci',
-                label: t('strategy.interval'),
-                render: (a) =>
-                  Object.entries(a)
-                    .filter(([k, v]) => /ci|interval/i.test(k) && Array.isArray(v))
-                    .map(
-                      ([k, v]) => `${k}: ${pct((v as number[])[0])} – ${pct((v as number[])[1])}`,
-                    )
-                    .join('; '),
-              },
-            ]}
-          />
+          <>
+            <Table
+              rows={d.arms}
+              rowKey={(a) => a.arm}
+              columns={[
+                {
+                  key: 'n',
+                  label: t('strategy.arm'),
+                  render: (a) => `${a.arm} · ${a.strategyId} v${a.version} (${a.share}%)`,
+                },
+                {
+                  key: 'a',
+                  label: t('common.accounts'),
+                  num: true,
+                  render: (a) => num(a.accounts),
+                },
+                {
+                  key: 'c',
+                  label: t('sim.cureRate'),
+                  num: true,
+                  render: (a) => `${pct(a.cureRate.rate)} ${ci(a.cureRate)}`,
+                },
+                {
+                  key: 'cv',
+                  label: t('sim.vsChampion'),
+                  num: true,
+                  render: (a) => vs(a.cureRate.vsChampion),
+                },
+                {
+                  key: 'f',
+                  label: t('sim.rollForward'),
+                  num: true,
+                  render: (a) => pct(a.rollForwardRate.rate),
+                },
+                {
+                  key: 'r',
+                  label: t('sim.recovery'),
+                  num: true,
+                  render: (a) => pct(a.recoveryRate.mean),
+                },
+                {
+                  key: 'rv',
+                  label: t('exp.recoveryVs'),
+                  num: true,
+                  render: (a) => vs(a.recoveryRate.vsChampion),
+                },
+                {
+                  key: 'col',
+                  label: t('sim.collected'),
+                  num: true,
+                  render: (a) => <Amounts minor={a.collected} />,
+                },
+                ...(canAct
+                  ? [
+                      {
+                        key: 'p',
+                        label: '',
+                        render: (a: ArmResult) => (
+                          <button
+                            disabled={!reason.trim() || promote.busy}
+                            onClick={() => void promote.run(a.arm)}
+                          >
+                            {t('exp.promote')}
+                          </button>
+                        ),
+                      },
+                    ]
+                  : []),
+              ]}
+            />
+            <p className="muted small">
+              {t('exp.asOf', { date: d.asOf, confidence: pct(d.confidence, 0) })}
+              {d.sampleSize &&
+                ` · ${t('exp.sampleSize', { n: num(d.sampleSize.perArm), lift: pct(d.sampleSize.lift) })}`}
+            </p>
+            {canAct && (
+              <div className="form-row no-print">
+                <Field label={t('common.reason')}>
+                  <input
+                    value={reason}
+                    onChange={(e) => setReason(e.target.value)}
+                    style={{ minWidth: 260 }}
+                  />
+                </Field>
+                <button className="danger" onClick={() => void stop.run()} disabled={stop.busy}>
+                  {t('exp.stop')}
+                </button>
+              </div>
+            )}
+            {(stop.error ?? promote.error) && <ErrorNote error={(stop.error ?? promote.error)!} />}
+          </>
         )}
       </Async>
+    </Card>
+  );
+}
+
+function StartPilot({ onStarted }: { onStarted: () => void }) {
+  const { t } = useI18n();
+  const user = useUser();
+  const versions = useLoad(
+    () => get<{ versions: Version[]; inForce: number | null }>('/api/strategies'),
+    [],
+  );
+  const [f, setF] = useState({
+    id: '',
+    name: '',
+    population: 'account.bucket == "M1"',
+    champion: '',
+    challenger: '',
+    share: 20,
+    startsOn: new Date().toISOString().slice(0, 10),
+  });
+  const start = useAction(async () => {
+    const parse = (k: string) => {
+      const [strategyId, version] = k.split('@');
+      return { strategyId: strategyId!, version: Number(version) };
+    };
+    await post('/api/experiments', {
+      id: f.id,
+      name: f.name,
+      population: f.population,
+      by: user.id,
+      startsOn: f.startsOn,
+      arms: [
+        { name: 'champion', ...parse(f.champion), share: 100 - f.share },
+        { name: 'challenger', ...parse(f.challenger), share: f.share },
+      ],
+    });
+    onStarted();
+  });
+  return (
+    <Card title={t('exp.start')}>
+      <Async state={versions}>
+        {(d) => {
+          const options = d.versions.map((v) => (
+            <option key={v.id} value={`${v.strategyId}@${v.version}`}>
+              {v.strategyId} v{v.version} · {v.name} ({v.status})
+            </option>
+          ));
+          return (
+            <form
+              className="form-row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void start.run();
+              }}
+            >
+              <Field label={t('common.id')}>
+                <input value={f.id} onChange={(e) => setF({ ...f, id: e.target.value })} required />
+              </Field>
+              <Field label={t('common.name')}>
+                <input
+                  value={f.name}
+                  onChange={(e) => setF({ ...f, name: e.target.value })}
+                  required
+                />
+              </Field>
+              <Field label={t('exp.population')}>
+                <input
+                  value={f.population}
+                  onChange={(e) => setF({ ...f, population: e.target.value })}
+                  style={{ minWidth: 240 }}
+                />
+              </Field>
+              <Field label={t('sim.champion')}>
+                <select
+                  value={f.champion}
+                  onChange={(e) => setF({ ...f, champion: e.target.value })}
+                  required
+                >
+                  <option value="" />
+                  {options}
+                </select>
+              </Field>
+              <Field label={t('exp.challenger')}>
+                <select
+                  value={f.challenger}
+                  onChange={(e) => setF({ ...f, challenger: e.target.value })}
+                  required
+                >
+                  <option value="" />
+                  {options}
+                </select>
+              </Field>
+              <Field label={t('exp.share')}>
+                <input
+                  type="number"
+                  min={1}
+                  max={99}
+                  value={f.share}
+                  onChange={(e) => setF({ ...f, share: Number(e.target.value) })}
+                />
+              </Field>
+              <Field label={t('strategy.effective')}>
+                <input
+                  type="date"
+                  value={f.startsOn}
+                  onChange={(e) => setF({ ...f, startsOn: e.target.value })}
+                />
+              </Field>
+              <button type="submit" className="primary" disabled={start.busy}>
+                {t('exp.startButton')}
+              </button>
+            </form>
+          );
+        }}
+      </Async>
+      {start.error && <ErrorNote error={start.error} />}
     </Card>
   );
 }
