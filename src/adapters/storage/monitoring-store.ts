@@ -32,6 +32,28 @@ const REACHED = `('conversation', 'promise_to_pay', 'refused', 'dispute', 'hards
 /** Outcomes of a call that did not get through to anyone or anything. */
 const NOT_THROUGH = `('busy', 'not_in_service', 'no_answer', 'wrong_number')`;
 
+/** The channels whose dispatches become a task for a person (a call, a visit). */
+const CALLS = `('phone', 'field_visit')`;
+/** The outbound attempts recorded on the task `t` since the day before the period ($1). */
+const ATTEMPTED = `ca.task_id = t.id AND ca.direction = 'outbound' AND ca.ts >= $1::date - 1`;
+
+/**
+ * The contact credited with an event of the account `account` on the day `on`: its latest sent
+ * collection dispatch planned on that day or in the $3 days before it (by planned date, then the
+ * later dispatch), among those planned from $1 to $2 + $3; `counted` when planned by $2. Read
+ * backwards on dispatches (account_id, planned_for, id), one account's few dispatches at a time.
+ */
+const lastTouch = (account: string, on: string) => `
+  SELECT x.id, x.channel, x.planned_for <= $2::date AS counted
+  FROM dispatches x LEFT JOIN tasks t ON t.dispatch_id = x.id
+  WHERE x.account_id = ${account} AND x.planned_for <= ${on} AND x.planned_for >= ${on} - $3::int
+    AND x.planned_for >= $1::date AND x.planned_for <= $2::date + $3::int
+    AND x.purpose = 'collection'
+    AND CASE WHEN x.channel IN ${CALLS}
+             THEN EXISTS (SELECT 1 FROM contact_attempts ca WHERE ${ATTEMPTED})
+             ELSE x.sent_at IS NOT NULL END
+  ORDER BY x.planned_for DESC, x.id DESC LIMIT 1`;
+
 const n = (v: unknown) => Number(v ?? 0);
 const periodsJson = (periods: readonly { start: LocalDate; end: LocalDate }[]) =>
   JSON.stringify(periods.map((p) => ({ start: p.start, end: p.end })));
@@ -267,66 +289,56 @@ export class SqlMonitoringStore implements MonitoringStore {
       paid: number | string;
       collected: number | string;
     }>(
-      `WITH att AS MATERIALIZED (
-         SELECT ca.task_id,
-                bool_or(ca.outcome NOT IN ${NOT_THROUGH}) AS through,
-                bool_or(ca.outcome IN ${REACHED} AND ca.person = 'debtor') AS reached
-         FROM contact_attempts ca
-         WHERE ca.task_id IS NOT NULL AND ca.direction = 'outbound'
-           AND ca.ts >= $1::date - 1
-         GROUP BY ca.task_id
-       ),
-       d AS MATERIALIZED (
-         SELECT d.id, d.account_id, d.channel, d.planned_for, a.currency,
-                d.planned_for <= $2::date AS counted,
+      `WITH d AS (
+         SELECT d.id, d.channel, a.currency,
                 d.state = 'blocked' AS blocked,
-                CASE WHEN d.channel IN ('phone', 'field_visit') THEN att.task_id IS NOT NULL
+                CASE WHEN d.channel IN ${CALLS} THEN att.tries > 0
                      ELSE d.sent_at IS NOT NULL END AS sent,
-                CASE WHEN d.channel IN ('phone', 'field_visit') THEN COALESCE(att.through, false)
+                CASE WHEN d.channel IN ${CALLS} THEN COALESCE(att.through, false)
                      ELSE d.state = 'delivered' END AS delivered,
-                CASE WHEN d.channel IN ('phone', 'field_visit') THEN COALESCE(att.reached, false)
+                CASE WHEN d.channel IN ${CALLS} THEN COALESCE(att.reached, false)
                      ELSE d.state = 'delivered' END AS reached
          FROM dispatches d
          JOIN accounts a ON a.id = d.account_id
          LEFT JOIN tasks t ON t.dispatch_id = d.id
-         LEFT JOIN att ON att.task_id = t.id
-         WHERE d.purpose = 'collection' AND d.planned_for >= $1::date
-           AND d.planned_for <= $2::date + $3::int
+         LEFT JOIN LATERAL (
+           SELECT count(*) AS tries,
+                  bool_or(ca.outcome NOT IN ${NOT_THROUGH}) AS through,
+                  bool_or(ca.outcome IN ${REACHED} AND ca.person = 'debtor') AS reached
+           FROM contact_attempts ca WHERE ${ATTEMPTED}) att ON true
+         WHERE d.purpose = 'collection' AND d.planned_for >= $1::date AND d.planned_for <= $2::date
        ),
-       touch AS (SELECT id, account_id, planned_for FROM d WHERE sent),
        pay AS (
-         SELECT s.id AS dispatch_id, p.amount
-         FROM payments p CROSS JOIN LATERAL (
-           SELECT t.id FROM touch t
-           WHERE t.account_id = p.account_id AND t.planned_for <= p.paid_on
-             AND t.planned_for >= p.paid_on - $3::int
-           ORDER BY t.planned_for DESC, t.id DESC LIMIT 1) s
-         WHERE p.paid_on >= $1::date AND p.paid_on <= $2::date + $3::int
-           AND p.account_id IN (SELECT account_id FROM touch)
+         SELECT s.id, s.channel, a.currency, p.amount
+         FROM payments p JOIN accounts a ON a.id = p.account_id
+         CROSS JOIN LATERAL (${lastTouch('p.account_id', 'p.paid_on')}) s
+         WHERE p.paid_on >= $1::date AND p.paid_on <= $2::date + $3::int AND s.counted
        ),
        prom AS (
-         SELECT DISTINCT s.id AS dispatch_id
-         FROM promises pr CROSS JOIN LATERAL (
-           SELECT t.id FROM touch t
-           WHERE t.account_id = pr.account_id AND t.planned_for <= pr.made_on
-             AND t.planned_for >= pr.made_on - $3::int
-           ORDER BY t.planned_for DESC, t.id DESC LIMIT 1) s
-         WHERE pr.made_on >= $1::date AND pr.made_on <= $2::date + $3::int
-           AND pr.account_id IN (SELECT account_id FROM touch)
+         SELECT s.id, s.channel, a.currency
+         FROM promises pr JOIN accounts a ON a.id = pr.account_id
+         CROSS JOIN LATERAL (${lastTouch('pr.account_id', 'pr.made_on')}) s
+         WHERE pr.made_on >= $1::date AND pr.made_on <= $2::date + $3::int AND s.counted
        ),
-       credited AS (SELECT dispatch_id, sum(amount) AS amount FROM pay GROUP BY 1)
-       SELECT d.channel, d.currency, count(*) AS dispatches,
-              count(*) FILTER (WHERE d.blocked) AS blocked,
-              count(*) FILTER (WHERE d.sent) AS sent,
-              count(*) FILTER (WHERE d.sent AND d.delivered) AS delivered,
-              count(*) FILTER (WHERE d.sent AND d.reached) AS reached,
-              count(prom.dispatch_id) AS promised,
-              count(c.dispatch_id) AS paid,
-              COALESCE(sum(c.amount), 0) AS collected
-       FROM d
-       LEFT JOIN prom ON prom.dispatch_id = d.id
-       LEFT JOIN credited c ON c.dispatch_id = d.id
-       WHERE d.counted
+       -- each dispatch, and each payment and promise on the contact it is credited to
+       ev AS (
+         SELECT 'dispatch' AS kind, id, channel, currency, blocked, sent, delivered, reached,
+                NULL::bigint AS amount
+         FROM d
+         UNION ALL
+         SELECT 'payment', id, channel, currency, false, false, false, false, amount FROM pay
+         UNION ALL
+         SELECT 'promise', id, channel, currency, false, false, false, false, NULL FROM prom
+       )
+       SELECT channel, currency, count(*) FILTER (WHERE kind = 'dispatch') AS dispatches,
+              count(*) FILTER (WHERE blocked) AS blocked,
+              count(*) FILTER (WHERE sent) AS sent,
+              count(*) FILTER (WHERE sent AND delivered) AS delivered,
+              count(*) FILTER (WHERE sent AND reached) AS reached,
+              count(DISTINCT id) FILTER (WHERE kind = 'promise') AS promised,
+              count(DISTINCT id) FILTER (WHERE kind = 'payment') AS paid,
+              COALESCE(sum(amount), 0) AS collected
+       FROM ev
        GROUP BY 1, 2`,
       [from, to, windowDays],
     );
