@@ -601,6 +601,7 @@ export const en = {
   'exp.challenger': 'Challenger',
   'exp.share': 'Challenger share (%)',
   'exp.startButton': 'Start',
+  'bucket.current': 'Current',
 } as const;
 
 export type MessageKey = keyof typeof en;

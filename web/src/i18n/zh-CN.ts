@@ -593,4 +593,5 @@ export const zhCN: Record<MessageKey, string> = {
   'exp.challenger': '挑战者',
   'exp.share': '挑战者占比（%）',
   'exp.startButton': '启动',
+  'bucket.current': '正常',
 };

@@ -151,7 +151,7 @@ function Live() {
       ]
         .slice(0, 3)
         .map((a) => (
-          <p key={a.id} className="error" role="alert">
+          <p key={a.id} className="notice" role="alert" data-testid="alert">
             {a.ruleName}: {a.message}
           </p>
         ))}

@@ -166,7 +166,11 @@ function Body({ d }: { d: OverviewData }) {
             rows={buckets}
             rowKey={(r) => r.bucket}
             columns={[
-              { key: 'b', label: t('common.bucket'), render: (r) => r.bucket },
+              {
+                key: 'b',
+                label: t('common.bucket'),
+                render: (r) => (r.bucket === 'current' ? t('bucket.current') : r.bucket),
+              },
               { key: 'a', label: t('common.accounts'), num: true, render: (r) => num(r.accounts) },
               {
                 key: 'o',
