@@ -100,6 +100,8 @@ export function dispatchDeps(
     settings: { companyName: c.companyName, publicUrl: c.publicUrl, links: p.links },
     actor,
     workspace: workspaceDeps(p, c.companyName),
+    channelSettings: () => p.channelSettings.read(),
+    timezone: p.timezone,
   };
 }
 

@@ -57,6 +57,7 @@ import { SqlPerformanceStore } from './storage/performance-store.ts';
 import { SqlTrainingStore } from './storage/training-store.ts';
 import type { PerformanceDeps } from '../app/performance/performance.ts';
 import { callBlocks, type TrainingDeps } from '../app/training/training.ts';
+import { SqlChannelSettingsStore } from './storage/channel-settings-store.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -93,6 +94,8 @@ export interface Platform {
   /** Collectors' KPIs, targets, the assessment scheme, incentive rules, complaints. */
   performance: SqlPerformanceStore;
   training: SqlTrainingStore;
+  /** Each channel paused or not, and its daily limit (administration; dispatch honours them). */
+  channelSettings: SqlChannelSettingsStore;
   /** The signer of the customers' self-service links and how long a link stays valid. */
   links: { signer: LinkSigner; days: number };
   /** Today in the portfolio's business time zone. */
@@ -142,6 +145,7 @@ export function wire(
     monitoring: new SqlMonitoringStore(db),
     performance: new SqlPerformanceStore(db),
     training: new SqlTrainingStore(db),
+    channelSettings: new SqlChannelSettingsStore(db),
     links,
     today: () => localDateOf(clock.now(), timezone),
     close: () => db.close(),

@@ -5,10 +5,12 @@
  */
 import type {
   AttemptRecord,
+  DailyCap,
   DecisionRecord,
   DispatchRow,
   DispatchStore,
   DispatchUpdate,
+  HoldBack,
   MessageData,
 } from '../../app/dispatch/ports.ts';
 import type { Attempt } from '../../domain/compliance/types.ts';
@@ -21,6 +23,7 @@ import {
   type DispatchState,
 } from '../../domain/dispatch/lifecycle.ts';
 import type { MessageTemplate } from '../../domain/templates/templates.ts';
+import { withinLimit } from '../../domain/channels/settings.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
 import { toDay, toInstant, type Database, type SqlConnection } from './sql-client.ts';
 
@@ -183,6 +186,7 @@ export class SqlDispatchStore implements DispatchStore {
       afterId?: number;
       limit: number;
       channels?: readonly DispatchChannel[];
+      byPriority?: boolean;
     },
   ): Promise<DispatchRow[]> {
     const where = ['d.state = $1', 'd.id > $2'];
@@ -194,10 +198,75 @@ export class SqlDispatchStore implements DispatchStore {
     if (opts.channels) where.push(`d.channel = ANY($${params.push(opts.channels)}::text[])`);
     const r = await this.db.query<RawDispatch>(
       `SELECT ${DISPATCH_COLUMNS} FROM ${DISPATCH_FROM} WHERE ${where.join(' AND ')}
-       ORDER BY d.id LIMIT $3`,
+       ORDER BY ${opts.byPriority ? 'd.priority DESC, d.not_before, d.id' : 'd.id'} LIMIT $3`,
       params,
     );
     return r.rows.map(toRow);
+  }
+
+  async holdBack(h: HoldBack): Promise<number[]> {
+    if (h.limits.length === 0) return [];
+    const windows = Object.keys(SEND_SLOT_MINUTES).map((channel) => ({
+      channel,
+      slot: SEND_SLOT_MINUTES[channel as DispatchChannel],
+      valid: VALIDITY_DAYS[channel as DispatchChannel],
+    }));
+    const queued = h.state === 'queued';
+    // What went out today: messages sent (or being sent); calls and visits made into tasks.
+    const used = queued
+      ? `SELECT count(*) FROM dispatches u WHERE u.channel = l.channel
+           AND (u.state = 'sending' OR (u.sent_at >= $3::timestamptz AND u.sent_at < $4::timestamptz))`
+      : `SELECT count(*) FROM tasks t JOIN dispatches u ON u.id = t.dispatch_id
+         WHERE u.channel = l.channel AND t.created_at >= $3::timestamptz AND t.created_at < $4::timestamptz`;
+    const waiting = queued
+      ? `d.state = 'queued' AND d.not_before <= $7::timestamptz`
+      : `d.state = 'planned' AND CASE WHEN $8::date IS NULL THEN d.planned_for <= $9::date
+                                     ELSE d.planned_for = $8::date END`;
+    // Messages wait for the next day's slot, valid for that day; calls and visits are planned
+    // for the next day, as if the strategy had planned them then.
+    const carry = queued
+      ? `not_before = greatest($4::timestamptz,
+           ($5::date::timestamp + make_interval(mins => w.slot)) AT TIME ZONE c.timezone),
+         expires_at = greatest(d.expires_at, (($5::date + w.valid)::timestamp) AT TIME ZONE c.timezone)`
+      : `planned_for = greatest(d.planned_for + 1, $5::date),
+         not_before = (greatest(d.planned_for + 1, $5::date)::timestamp + make_interval(mins => w.slot))
+           AT TIME ZONE c.timezone,
+         expires_at = ((greatest(d.planned_for + 1, $5::date) + w.valid)::timestamp) AT TIME ZONE c.timezone`;
+    const r = await this.db.query<{ id: string | number }>(
+      // (each variant uses some of $7-$9; the first CTE names their types for both)
+      `WITH args AS (SELECT $7::timestamptz AS due_by, $8::date AS day, $9::date AS today),
+       l AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS l(channel text, lim integer)),
+       room AS (SELECT l.channel, l.lim, l.lim - (${used}) AS room FROM l),
+       ranked AS (
+         SELECT d.id, d.shard, room.lim, room.room, row_number() OVER (
+                  PARTITION BY d.channel ORDER BY d.priority DESC, d.not_before, d.id) AS rank
+         FROM dispatches d JOIN room ON room.channel = d.channel WHERE ${waiting}),
+       held AS (
+         UPDATE dispatches d SET ${carry}, updated_at = $6::timestamptz,
+           last_reason = 'the ' || d.channel || ' daily limit of ' || x.lim ||
+             ' is reached; carried over to the next day'
+         FROM ranked x, customers c, jsonb_to_recordset($2::jsonb) AS w(channel text, slot integer, valid integer)
+         WHERE d.id = x.id AND x.rank > x.room AND ($10::int IS NULL OR x.shard = $10::int)
+           AND c.id = d.customer_id AND w.channel = d.channel AND d.state = $11::text
+         RETURNING d.id, d.last_reason)
+       INSERT INTO dispatch_events (dispatch_id, at, from_state, to_state, reason)
+       SELECT id, $6::timestamptz, $11::text, $11::text, last_reason FROM held
+       RETURNING dispatch_id AS id`,
+      [
+        JSON.stringify(h.limits.map((x) => ({ channel: x.channel, lim: x.limit }))),
+        JSON.stringify(windows),
+        h.from.toISOString(),
+        h.to.toISOString(),
+        h.next,
+        h.at.toISOString(),
+        (h.dueBy ?? h.at).toISOString(),
+        h.plannedFor ?? null,
+        h.day,
+        h.shard ?? null,
+        h.state,
+      ],
+    );
+    return r.rows.map((x) => Number(x.id));
   }
 
   private async calendar(): Promise<Map<string, string[]>> {
@@ -672,7 +741,8 @@ async function insertAttemptForDispatch(tx: SqlConnection, id: number, at: Date)
 }
 
 /** Applies a batch of transitions (each dispatch's chain from its current state) and records. */
-export async function applyUpdate(tx: SqlConnection, u: DispatchUpdate): Promise<Set<number>> {
+export async function applyUpdate(tx: SqlConnection, u0: DispatchUpdate): Promise<Set<number>> {
+  const u = u0.caps && u0.caps.length > 0 ? await withinCaps(tx, u0, u0.caps) : u0;
   const chains = new Map<number, DispatchUpdate['transitions']>();
   for (const t of u.transitions) chains.set(t.id, [...(chains.get(t.id) ?? []), t]);
   const rows = [...chains].map(([id, chain]) => {
@@ -772,6 +842,44 @@ export async function applyUpdate(tx: SqlConnection, u: DispatchUpdate): Promise
     );
   }
   return applied;
+}
+
+/**
+ * The claims an update may make under the channels' daily limits: for each limited channel, in
+ * a fixed order, a lock on the channel for the rest of the transaction (two workers never count
+ * at once), what was sent or is being sent in the business day, and only the first claims that
+ * fit. Claims that do not fit are dropped with their decisions: those messages stay queued.
+ */
+async function withinCaps(
+  tx: SqlConnection,
+  u: DispatchUpdate,
+  caps: DailyCap[],
+): Promise<DispatchUpdate> {
+  const drop = new Set<number>();
+  for (const cap of [...caps].sort((a, b) => a.channel.localeCompare(b.channel))) {
+    if (cap.ids.length === 0) continue;
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('recoup.daily-limit:' || $1)::bigint)`, [
+      cap.channel,
+    ]);
+    const r = await tx.query<{ n: string | number }>(
+      `SELECT count(*) AS n FROM dispatches WHERE channel = $1
+         AND (state = 'sending' OR (sent_at >= $2::timestamptz AND sent_at < $3::timestamptz))`,
+      [cap.channel, cap.from.toISOString(), cap.to.toISOString()],
+    );
+    const keep = new Set(withinLimit(cap.ids, cap.limit, Number(r.rows[0]?.n ?? 0)));
+    for (const id of cap.ids) if (!keep.has(id)) drop.add(id);
+  }
+  if (drop.size === 0) return u;
+  const fields = new Map(u.fields);
+  for (const id of drop) fields.delete(id);
+  return {
+    ...u,
+    transitions: u.transitions.filter((t) => !drop.has(t.id)),
+    fields,
+    decisions: u.decisions.filter((d) => d.dispatchId === null || !drop.has(d.dispatchId)),
+    attempts: u.attempts.filter((a) => a.dispatchId === null || !drop.has(a.dispatchId)),
+    tasks: u.tasks.filter((t) => !drop.has(t.dispatchId)),
+  };
 }
 
 export async function insertDecisions(

@@ -25,6 +25,14 @@ import {
   type ContactDecision,
 } from '../../domain/dispatch/contact-case.ts';
 import {
+  businessDay,
+  dailyLimits,
+  DEFAULT_CHANNEL_SETTINGS,
+  openChannels,
+  type ChannelSettings,
+} from '../../domain/channels/settings.ts';
+import {
+  DISPATCH_CHANNELS,
   MESSAGE_CHANNELS,
   nextRetry,
   type DispatchChannel,
@@ -79,6 +87,25 @@ export interface DispatchDeps {
   actor: string;
   /** The collectors' queues, set once the day's calls are tasks. */
   workspace?: WorkspaceDeps | undefined;
+  /**
+   * The channels' settings (paused, daily limit), read at each run; without them every channel
+   * is open and unlimited.
+   */
+  channelSettings?: (() => Promise<ChannelSettings>) | undefined;
+  /** The business time zone: the day a daily limit counts in (default UTC). */
+  timezone?: string | undefined;
+}
+
+/** What the plan-stage check needs. */
+export type PlanCheckDeps = Pick<DispatchDeps, 'store' | 'actor' | 'channelSettings' | 'timezone'>;
+
+/** Calls and visits: they go out by becoming tasks for people. */
+const TASK_CHANNELS: readonly DispatchChannel[] = DISPATCH_CHANNELS.filter(
+  (c) => !MESSAGE_CHANNELS.includes(c),
+);
+
+async function settingsOf(deps: Pick<DispatchDeps, 'channelSettings'>): Promise<ChannelSettings> {
+  return (await deps.channelSettings?.()) ?? DEFAULT_CHANNEL_SETTINGS;
 }
 
 const HISTORY_MS = 9 * 86_400_000;
@@ -116,14 +143,39 @@ export async function prepareDay(
  * created during the day), with follow-ups for those the rules block for good.
  */
 export async function checkPlanned(
-  deps: DispatchDeps,
+  deps: PlanCheckDeps,
   filter: { day?: LocalDate; shard?: number },
   now: Date,
 ): Promise<{ queued: number; blocked: number; rescheduled: number }> {
   const counts = { queued: 0, blocked: 0, rescheduled: 0 };
+  // Calls and visits of a paused channel stay planned: no task is made until it is resumed.
+  // Messages are checked and queued as ever; a paused channel's wait in the queue.
+  const settings = await settingsOf(deps);
+  const channels = DISPATCH_CHANNELS.filter(
+    (c) => MESSAGE_CHANNELS.includes(c) || !settings[c].paused,
+  );
+  // A daily limit on calls or visits: the first by priority become tasks today, the rest are
+  // planned for the next day.
+  const limits = dailyLimits(settings, TASK_CHANNELS);
+  const today = businessDay(now, deps.timezone ?? 'UTC');
+  if (limits.length > 0)
+    await deps.store.holdBack({
+      state: 'planned',
+      limits,
+      ...today,
+      shard: filter.shard,
+      plannedFor: filter.day,
+      at: now,
+    });
+  const limited = new Set(limits.map((l) => l.channel));
   let afterId = 0;
   for (;;) {
-    const rows = await deps.store.inState('planned', { ...filter, afterId, limit: PAGE });
+    const rows = await deps.store.inState('planned', {
+      ...filter,
+      afterId,
+      limit: PAGE,
+      ...(channels.length < DISPATCH_CHANNELS.length ? { channels } : {}),
+    });
     if (rows.length === 0) break;
     afterId = rows[rows.length - 1]!.id;
     const contexts = await deps.store.contexts(
@@ -132,6 +184,8 @@ export async function checkPlanned(
     );
     const u = emptyUpdate();
     for (const d of rows) {
+      // Carried over to a later day by the channel's limit: checked when that day comes.
+      if (filter.day === undefined && limited.has(d.channel) && d.plannedFor > today.day) continue;
       const ctx = contexts.get(d.customerId);
       const ts = new Date(Math.max(now.getTime(), d.notBefore?.getTime() ?? now.getTime()));
       if (!ctx || ts >= d.expiresAt) {
@@ -188,7 +242,12 @@ export async function checkPlanned(
 }
 
 /** Follow-ups (the step's on_fail) for the dispatches an update left blocked, failed or expired. */
-async function followUps(deps: DispatchDeps, u: DispatchUpdate, applied: Set<number>, now: Date) {
+async function followUps(
+  deps: Pick<DispatchDeps, 'store'>,
+  u: DispatchUpdate,
+  applied: Set<number>,
+  now: Date,
+) {
   const last = new Map<number, string>();
   for (const t of u.transitions) last.set(t.id, t.to);
   const ids = [...last]
@@ -257,9 +316,16 @@ function taskFor(u: DispatchUpdate, d: DispatchRow): void {
     u.tasks.push({ dispatchId: d.id, kind: 'visit', queue: 'field' });
 }
 
-/** Enqueues a job for every shard with messages waiting, due when the first of them is. */
-export async function enqueueShards(deps: Pick<DispatchDeps, 'store' | 'queue'>): Promise<number> {
-  const shards = await deps.store.pendingShards(MESSAGE_CHANNELS);
+/**
+ * Enqueues a job for every shard with messages waiting, due when the first of them is. Messages
+ * of a paused channel are not waiting for a worker: they get a job when it is resumed.
+ */
+export async function enqueueShards(
+  deps: Pick<DispatchDeps, 'store' | 'queue' | 'channelSettings'>,
+): Promise<number> {
+  const channels = openChannels(await settingsOf(deps), MESSAGE_CHANNELS);
+  if (channels.length === 0) return 0;
+  const shards = await deps.store.pendingShards(channels);
   return deps.queue.enqueue(
     [...shards].map(([shard, next]) => ({
       kind: DISPATCH_JOB,
@@ -436,14 +502,30 @@ export async function processShard(
   const templates = [...(await deps.store.templates()), ...DEFAULT_TEMPLATES];
   const handOver = handOvers(deps.store, o.token, o.now);
   const batch = o.batch ?? 500;
+  // A paused channel's messages stay queued; a limited channel's go highest priority first, as
+  // many as it has room for today, and the rest wait for the next business day.
+  const settings = await settingsOf(deps);
+  const channels = openChannels(settings, MESSAGE_CHANNELS);
+  const limits = dailyLimits(settings, MESSAGE_CHANNELS);
   for (;;) {
-    if (o.signal?.aborted) break;
+    if (o.signal?.aborted || channels.length === 0) break;
     const now = o.now();
+    const today = businessDay(now, deps.timezone ?? 'UTC');
+    if (limits.length > 0)
+      await deps.store.holdBack({
+        state: 'queued',
+        limits,
+        ...today,
+        shard: shard === 'all' ? undefined : shard,
+        dueBy: now,
+        at: now,
+      });
     const rows = await deps.store.inState('queued', {
       ...(shard === 'all' ? {} : { shard }),
       dueBy: now,
       limit: batch,
-      channels: MESSAGE_CHANNELS,
+      channels,
+      byPriority: limits.length > 0,
     });
     if (rows.length === 0) break;
     const contexts = await deps.store.contexts(
@@ -518,6 +600,15 @@ export async function processShard(
       // Later messages of this batch to the same customer see this one in the history.
       ctx.history.push(attemptOf(p, ctx, 'sent'));
       outgoing.push({ d, msg: rendered, provider, ctx });
+    }
+    if (limits.length > 0) {
+      const claiming = new Set(outgoing.map((x) => x.d.id));
+      claim.caps = limits.map((l) => ({
+        ...l,
+        from: today.from,
+        to: today.to,
+        ids: rows.filter((d) => d.channel === l.channel && claiming.has(d.id)).map((d) => d.id),
+      }));
     }
     const claimed = await deps.store.apply(claim);
     await followUps(deps, claim, claimed, now);

@@ -172,6 +172,40 @@ export interface DispatchUpdate {
   attempts: AttemptRecord[];
   /** Calls and visits that become tasks when they are queued. */
   tasks: { dispatchId: number; kind: 'call' | 'visit'; queue: string }[];
+  /**
+   * Daily limits on the messages this update claims for sending: of `ids` (in priority order),
+   * only as many go `sending` as the channel has room for in the business day [from, to),
+   * counted under a lock in the same transaction; the rest stay queued, untouched.
+   */
+  caps?: DailyCap[];
+}
+
+export interface DailyCap {
+  channel: DispatchChannel;
+  limit: number;
+  from: Date;
+  to: Date;
+  ids: number[];
+}
+
+/** What a channel's daily limit holds back to the next business day. */
+export interface HoldBack {
+  /** `queued`: messages due by `dueBy`; `planned`: calls and visits before they become tasks. */
+  state: 'queued' | 'planned';
+  limits: { channel: DispatchChannel; limit: number }[];
+  /** The business day: what went out in [from, to) counts. */
+  from: Date;
+  to: Date;
+  /** The next business day: what has no room today is carried over to it. */
+  next: LocalDate;
+  shard?: number | undefined;
+  /** Queued: due by then. */
+  dueBy?: Date;
+  /** The business day (its date). */
+  day: LocalDate;
+  /** Planned: the day being prepared; without it, those planned for `day` or before. */
+  plannedFor?: LocalDate | undefined;
+  at: Date;
 }
 
 export interface DispatchStore {
@@ -189,6 +223,8 @@ export interface DispatchStore {
       afterId?: number;
       limit: number;
       channels?: readonly DispatchChannel[];
+      /** Highest priority first (then the earliest due), rather than by id. */
+      byPriority?: boolean;
     },
   ): Promise<DispatchRow[]>;
   /** Compliance contexts of customers, with the contact history since `since`. */
@@ -235,6 +271,12 @@ export interface DispatchStore {
   } | null>;
   /** Opts every customer with this number or address out of a channel (a STOP reply). */
   optOutAddress(channel: string, address: string, at: Date, source: string): Promise<number[]>;
+  /**
+   * Channels' daily limits, set-based: ranks the waiting dispatches of each limited channel by
+   * priority across every shard, and carries over to the next business day those of `shard`
+   * beyond what the channel has room for today. Returns the ids carried over.
+   */
+  holdBack(h: HoldBack): Promise<number[]>;
   /** Saved templates take the place of the catalogue's. */
   templates(): Promise<MessageTemplate[]>;
   saveTemplate(t: MessageTemplate, by: string): Promise<number>;
