@@ -68,6 +68,18 @@ for (let r = 0; r < runs; r++) {
     await page.waitForSelector('[data-testid=total-accounts]');
     await page.waitForSelector('canvas');
     list.push(performance.now() - s);
+    if (list === cold && r === 0 && process.argv.includes('--detail'))
+      console.log(
+        await page.evaluate(() =>
+          performance
+            .getEntriesByType('resource')
+            .map((e) => {
+              const x = e as PerformanceResourceTiming;
+              return `${x.startTime.toFixed(0).padStart(5)} +${x.duration.toFixed(0).padStart(4)} ms ${String(x.transferSize).padStart(7)} B ${x.name.replace(/^https?:\/\/[^/]+/, '')}`;
+            })
+            .join('\n'),
+        ),
+      );
   }
   bytes = Math.max(bytes, received);
   await context.close();

@@ -3,7 +3,8 @@
  * sign-out, and the current view (each view its own file, loaded when first opened).
  */
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react';
-import { get, patch, post, setCsrfToken, whenSignedOut } from './api.ts';
+import { get, patch, post, prefetch, setCsrfToken, whenSignedOut } from './api.ts';
+import { OVERVIEW_PATH } from './views/overview-path.ts';
 import { I18nProvider, isLocale, LOCALES, useI18n, type Locale } from './i18n/index.tsx';
 import { parseHash, useRoute, href } from './router.ts';
 import { SessionCtx, type User } from './session.ts';
@@ -11,19 +12,27 @@ import { Loading, ViewBoundary } from './components/ui.tsx';
 import { Login } from './views/login.tsx';
 import { homeView, isView, mayOpen, viewsFor, type View } from '../../src/domain/access/views.ts';
 
-const VIEW_COMPONENTS: Record<View, ComponentType> = {
-  overview: lazy(() => import('./views/overview.tsx')),
-  monitoring: lazy(() => import('./views/monitoring.tsx')),
-  strategies: lazy(() => import('./views/strategies.tsx')),
-  customers: lazy(() => import('./views/customers.tsx')),
-  desk: lazy(() => import('./views/desk.tsx')),
-  field: lazy(() => import('./views/field.tsx')),
-  performance: lazy(() => import('./views/performance.tsx')),
-  incentives: lazy(() => import('./views/incentives.tsx')),
-  training: lazy(() => import('./views/training.tsx')),
-  compliance: lazy(() => import('./views/compliance.tsx')),
-  admin: lazy(() => import('./views/admin.tsx')),
+const LOADERS: Record<View, () => Promise<{ default: ComponentType }>> = {
+  overview: () => import('./views/overview.tsx'),
+  monitoring: () => import('./views/monitoring.tsx'),
+  strategies: () => import('./views/strategies.tsx'),
+  customers: () => import('./views/customers.tsx'),
+  desk: () => import('./views/desk.tsx'),
+  field: () => import('./views/field.tsx'),
+  performance: () => import('./views/performance.tsx'),
+  incentives: () => import('./views/incentives.tsx'),
+  training: () => import('./views/training.tsx'),
+  compliance: () => import('./views/compliance.tsx'),
+  admin: () => import('./views/admin.tsx'),
 };
+const VIEW_COMPONENTS = Object.fromEntries(
+  Object.entries(LOADERS).map(([v, load]) => [v, lazy(load)]),
+) as unknown as Record<View, ComponentType>;
+
+// the view in the address starts loading with the page, beside the session check
+const bootView = parseHash(location.hash).view;
+if (isView(bootView)) void LOADERS[bootView]().catch(() => {});
+if (bootView === 'overview') prefetch(OVERVIEW_PATH);
 
 const LOCALE_KEY = 'recoup.locale';
 

@@ -51,7 +51,27 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 const isJson = (r: Response) => (r.headers.get('content-type') ?? '').includes('json');
 
-export const get = <T>(path: string) => api<T>('GET', path);
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts a GET now (while the page's scripts are still loading), for the view that will ask for
+ * it; the first `get` of that path takes the answer, or asks again if it failed.
+ */
+export function prefetch(path: string): void {
+  const p = api('GET', path);
+  p.catch(() => {});
+  early.set(path, p);
+}
+
+export const get = <T>(path: string): Promise<T> => {
+  const p = early.get(path);
+  if (!p) return api<T>('GET', path);
+  early.delete(path);
+  return p.then(
+    (x) => x as T,
+    () => api<T>('GET', path),
+  );
+};
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

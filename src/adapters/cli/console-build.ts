@@ -56,7 +56,20 @@ export async function ensureConsole(
   }
   say('building the web console');
   const hash = sourceHash();
-  await vite.build({ configFile: join(WEB, 'vite.config.ts'), logLevel: 'warn' });
+  // a production build whatever the caller's NODE_ENV (the test runner sets "test", which
+  // would give React's development build)
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({
+      configFile: join(WEB, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
   writeFileSync(HASH_FILE, hash + '\n');
   return 'built';
 }

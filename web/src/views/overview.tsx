@@ -9,6 +9,7 @@ import { Chart, type ChartOption } from '../components/chart.tsx';
 import { Async, Card, Stat, Table, useLoad } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { sumAmounts } from '../money.ts';
+import { OVERVIEW_PATH } from './overview-path.ts';
 
 interface Figures {
   currency: string;
@@ -33,7 +34,7 @@ export interface OverviewData {
 
 export default function OverviewView() {
   const { t, date } = useI18n();
-  const state = useLoad(() => get<OverviewData>('/api/overview?days=90'), []);
+  const state = useLoad(() => get<OverviewData>(OVERVIEW_PATH), []);
   return (
     <div data-testid="overview">
       <h1>
