@@ -376,6 +376,7 @@ async function serve(p: Platform, port: number, host: string): Promise<void> {
   const demo = Boolean(await p.access.userByUsername(DEMO_USERS[0]!.username));
   const app = await buildServer(p, {
     logger: false,
+    channels: loadConfig().channels,
     ...(demo ? { demoPassword: DEMO_PASSWORD } : {}),
   });
   await app.listen({ port, host });

@@ -32,6 +32,8 @@ import { installAuditHook } from './audit-hook.ts';
 import { installScope } from './scope.ts';
 import { SqlScopeStore } from '../storage/scope-store.ts';
 import { accessDeps } from '../platform.ts';
+import { channelSettingsRoutes } from './routes/channel-settings.ts';
+import type { ChannelConfig } from '../config.ts';
 
 export interface ServerOptions {
   logger?: boolean;
@@ -47,6 +49,8 @@ export interface ServerOptions {
   demoPassword?: string;
   /** Where the built web console is; by default web/dist. */
   consoleDir?: string;
+  /** The gateways, shown read-only with the channel settings (without one: the sandbox). */
+  channels?: ChannelConfig;
 }
 
 export async function buildServer(
@@ -106,6 +110,7 @@ export async function buildServer(
   );
   await app.register(customerRoutes(platform), { prefix: '/api' });
   await app.register(adminRoutes(platform), { prefix: '/api' });
+  await app.register(channelSettingsRoutes(platform, options.channels), { prefix: '/api' });
   await app.register(
     dispatchRoutes(platform, { companyName: options.companyName ?? 'Recoup Demo Lender' }),
     {
