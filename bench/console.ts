@@ -74,7 +74,12 @@ for (let r = 0; r < runs; r++) {
           performance
             .getEntriesByType('resource')
             .map((e) => {
-              const x = e as PerformanceResourceTiming;
+              const x = e as unknown as {
+                name: string;
+                startTime: number;
+                duration: number;
+                transferSize: number;
+              };
               return `${x.startTime.toFixed(0).padStart(5)} +${x.duration.toFixed(0).padStart(4)} ms ${String(x.transferSize).padStart(7)} B ${x.name.replace(/^https?:\/\/[^/]+/, '')}`;
             })
             .join('\n'),

@@ -14,6 +14,7 @@ import { planDeps, type Platform } from '../platform.ts';
 import { loadConfig } from '../config.ts';
 import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
 import { prepareDay } from '../../app/dispatch/dispatcher.ts';
+import { planFieldVisits } from '../../app/dispatch/tasks.ts';
 import { evaluateAlerts } from '../../app/monitoring/monitoring.ts';
 import {
   buildProviders,
@@ -94,7 +95,12 @@ export async function cycleDays(
     if (dispatch === 'simulate' && day < today) {
       if (day >= addDays(today, -simulatedDays))
         await simulateDispatchDay(dd, p, day, p.timezone, simulation.desk);
-    } else await prepareDay(dd, day, p.clock.now());
+    } else {
+      await prepareDay(dd, day, p.clock.now());
+      // the demo's field agents start today with their routes planned
+      if (dispatch === 'simulate')
+        await planFieldVisits({ tasks: p.tasks, dispatch: p.dispatch }, day, p.clock.now());
+    }
   };
   const deps = {
     cycles: p.cycles,

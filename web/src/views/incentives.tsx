@@ -65,9 +65,7 @@ export default function IncentivesView() {
       <Async state={list}>
         {(d) => {
           const m = (v: number) => <Amounts minor={{ [d.currency]: v }} />;
-          const shown =
-            d.statements.find((s) => s.collector === open) ??
-            (d.statements.length === 1 ? d.statements[0] : undefined);
+          const shown = d.statements.find((s) => s.collector === open) ?? d.statements[0];
           return (
             <>
               <Card title={t('inc.statements')}>

@@ -13,6 +13,7 @@ import { Tabs, useTab } from '../components/tabs.tsx';
 import { Async, Card, ErrorNote, Field, Table, useAction, useLoad } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { useUser } from '../session.ts';
+import { minorToAmount } from '../money.ts';
 
 type Minor = Record<string, number>;
 interface Cell {
@@ -102,13 +103,21 @@ export default function PerformanceView() {
   );
 }
 
+/** A KPI's value as text: rates as percentages, amounts in the scheme's currency, counts. */
 function kpiValue(
   i: ReturnType<typeof useI18n>,
   key: string,
   v: number | Minor | null | undefined,
-) {
+  currency: string,
+): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'object') return <Amounts minor={v} />;
+  if (typeof v === 'object')
+    return (
+      Object.entries(v)
+        .map(([c, m]) => i.money(minorToAmount(m, c), c))
+        .join(', ') || '—'
+    );
+  if (key === 'collected') return i.money(minorToAmount(v, currency), currency);
   return /Rate$/.test(key) ? i.pct(v) : i.num(v);
 }
 
@@ -164,10 +173,10 @@ function Assessment({ period }: { period: string }) {
                       const cell = c.cells[k];
                       return (
                         <td key={k} className="num">
-                          {kpiValue(i, k, cell?.actual)}
+                          {kpiValue(i, k, cell?.actual, d.scheme.currency)}
                           <div className="muted small">
                             {cell?.target !== null && cell?.target !== undefined
-                              ? `${t('perf.target')} ${kpiValue(i, k, k === 'collected' ? { [d.scheme.currency]: cell.target } : cell.target) as string} · ${num(cell.points, 1)}`
+                              ? `${t('perf.target')} ${kpiValue(i, k, cell.target, d.scheme.currency)} · ${num(cell.points, 1)}`
                               : t('perf.noTarget')}
                           </div>
                         </td>
@@ -238,7 +247,7 @@ function Assessment({ period }: { period: string }) {
                     key: k,
                     label: i.tm(`kpi.${k}`),
                     num: true,
-                    render: (c: Row) => kpiValue(i, k, c.counts[k] as number),
+                    render: (c: Row) => kpiValue(i, k, c.counts[k] as number, d.scheme.currency),
                   })),
                   {
                     key: 'col',
