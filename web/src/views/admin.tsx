@@ -31,6 +31,7 @@ const TABS = [
   'holidays',
   'buckets',
   'tiers',
+  'channels',
 ] as const;
 type Tab = (typeof TABS)[number];
 
@@ -53,6 +54,7 @@ export default function AdminView() {
       {tab === 'holidays' && <Holidays />}
       {tab === 'buckets' && <Buckets />}
       {tab === 'tiers' && <Tiers />}
+      {tab === 'channels' && <Channels />}
     </div>
   );
 }
@@ -1036,5 +1038,135 @@ function Holidays() {
         );
       }}
     </Async>
+  );
+}
+
+const CHANNELS = ['sms', 'email', 'letter', 'phone', 'field_visit'] as const;
+type ChannelName = (typeof CHANNELS)[number];
+interface ChannelsDoc {
+  channels: Record<
+    ChannelName,
+    {
+      paused: boolean;
+      dailyLimit: number | null;
+      gateway: { kind: string; configured: boolean; host?: string; from?: string };
+    }
+  >;
+}
+
+/** Each channel's gateway (from the server's configuration), pause switch and daily limit. */
+function Channels() {
+  const doc = useLoad(() => get<ChannelsDoc>('/api/channels/settings'), []);
+  return <Async state={doc}>{(d) => <ChannelsForm doc={d} onSaved={doc.reload} />}</Async>;
+}
+
+function ChannelsForm({ doc, onSaved }: { doc: ChannelsDoc; onSaved: () => void }) {
+  const { t, tm } = useI18n();
+  const [draft, setDraft] = useState(
+    () =>
+      Object.fromEntries(
+        CHANNELS.map((c) => [
+          c,
+          {
+            paused: doc.channels[c].paused,
+            limit: doc.channels[c].dailyLimit === null ? '' : String(doc.channels[c].dailyLimit),
+          },
+        ]),
+      ) as Record<ChannelName, { paused: boolean; limit: string }>,
+  );
+  const edit = (c: ChannelName, v: Partial<{ paused: boolean; limit: string }>) =>
+    setDraft((x) => ({ ...x, [c]: { ...x[c], ...v } }));
+  const save = useAction(async () => {
+    // A limit that is not a whole number goes as typed: the server names what is wrong with it.
+    const limitOf = (s: string) =>
+      s.trim() === '' ? null : /^\d+$/.test(s.trim()) ? Number(s) : s;
+    await put<ChannelsDoc>('/api/channels/settings', {
+      channels: Object.fromEntries(
+        CHANNELS.map((c) => [c, { paused: draft[c].paused, dailyLimit: limitOf(draft[c].limit) }]),
+      ),
+    });
+    onSaved();
+  });
+  return (
+    <Card title={t('admin.channels.title')}>
+      <p className="muted small">{t('admin.channels.note')}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save.run();
+        }}
+      >
+        <Table
+          rows={CHANNELS}
+          rowKey={(c) => c}
+          columns={[
+            { key: 'c', label: t('admin.channels.channel'), render: (c) => tm(`channel.${c}`) },
+            {
+              key: 'g',
+              label: t('admin.channels.gateway'),
+              render: (c) => {
+                const g = doc.channels[c].gateway;
+                return (
+                  <>
+                    <span className={g.configured ? 'tag good' : 'tag warn'}>
+                      {tm(`admin.channels.kind.${g.kind}`)}
+                    </span>{' '}
+                    {g.host && <code>{g.host}</code>}
+                    {g.from && (
+                      <span className="muted small">
+                        {' '}
+                        {t('admin.channels.from', { from: g.from })}
+                      </span>
+                    )}
+                  </>
+                );
+              },
+            },
+            {
+              key: 'p',
+              label: t('admin.channels.paused'),
+              render: (c) => (
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={draft[c].paused}
+                    data-testid={`channel-paused-${c}`}
+                    onChange={(e) => edit(c, { paused: e.target.checked })}
+                  />
+                  {draft[c].paused ? t('admin.channels.pausedYes') : t('admin.channels.pausedNo')}
+                </label>
+              ),
+            },
+            {
+              key: 'l',
+              label: t('admin.channels.dailyLimit'),
+              render: (c) => (
+                <input
+                  inputMode="numeric"
+                  size={8}
+                  value={draft[c].limit}
+                  placeholder={t('admin.channels.noLimit')}
+                  aria-label={t('admin.channels.dailyLimitOf', { channel: tm(`channel.${c}`) })}
+                  data-testid={`channel-limit-${c}`}
+                  onChange={(e) => edit(c, { limit: e.target.value })}
+                />
+              ),
+            },
+          ]}
+        />
+        <div className="form-row" style={{ marginTop: '0.75rem' }}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={save.busy}
+            data-testid="save-channels"
+          >
+            {t('common.save')}
+          </button>
+          {save.done && <span className="ok">{t('common.saved')}</span>}
+        </div>
+      </form>
+      {save.error && <ErrorNote error={save.error} />}
+    </Card>
   );
 }
