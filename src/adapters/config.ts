@@ -1,6 +1,7 @@
 /** Configuration from the environment, validated at start with errors that name the variable. */
 import { resolve } from 'node:path';
 import { isTimeZone } from '../domain/time/zone.ts';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.ts';
 
 export interface Config {
   /** A PostgreSQL server; when unset the embedded engine is used. */
@@ -17,6 +18,8 @@ export interface Config {
   selfService: SelfServiceConfig;
   /** How many accounts `recoup start` generates for its demo portfolio (default 10,000). */
   demoAccounts: number;
+  /** The least severe level written to the log (LOG_LEVEL, default info). */
+  logLevel: LogLevel;
 }
 
 /** The customer's self-service links (docs/self-service.md). */
@@ -113,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const linkDays = positive('RECOUP_LINK_DAYS', 14);
   if (linkDays > 366) errors.push(`RECOUP_LINK_DAYS: "${linkDays}" is more than 366 days`);
   const demoAccounts = positive('RECOUP_DEMO_ACCOUNTS', 10_000);
+  const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
+  if (!isLogLevel(logLevel))
+    errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return {
     databaseUrl,
@@ -124,5 +130,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     channels,
     selfService: { linkSecret, linkDays },
     demoAccounts,
+    logLevel: isLogLevel(logLevel) ? logLevel : 'info',
   };
 }

@@ -119,7 +119,7 @@ export async function runDispatchWorker(
     concurrency?: number;
     pollMs?: number;
     leaseMs?: number;
-    onError?: (e: unknown) => void;
+    onError?: (e: unknown, job: { id: number; kind: string; attempts: number }) => void;
   },
 ): Promise<void> {
   await runWorker({
@@ -130,7 +130,7 @@ export async function runDispatchWorker(
     pollMs: o.pollMs ?? 250,
     leaseMs: o.leaseMs ?? 15_000,
     signal: o.signal,
-    onError: (_job, e) => o.onError?.(e),
+    onError: (job, e) => o.onError?.(e, { id: job.id, kind: job.kind, attempts: job.attempts }),
     handlers: {
       [DISPATCH_JOB]: async (job, ctx) => {
         const shard = Number(job.payload.shard);

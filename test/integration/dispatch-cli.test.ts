@@ -76,7 +76,16 @@ describe(`dispatch commands (${ENGINE})`, () => {
     expect(recoup('cycle', '--as-of', today).code).toBe(0);
     const w = recoup('worker', '--exit-when-idle');
     expect(w.code, w.err).toBe(0);
-    expect(w.err).toMatch(/worker .+: stopped/);
+    // its log: JSON lines on standard output
+    const lines = w.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.at(-1)).toMatchObject({
+      level: 'info',
+      component: 'worker',
+      msg: 'worker stopped',
+    });
   });
 
   it('plans the field team’s day', () => {

@@ -23,6 +23,7 @@ import {
   simulateDispatchDay,
 } from '../dispatch-runtime.ts';
 import { bar, Progress } from './progress.ts';
+import type { Logger } from '../log.ts';
 
 export async function importFolder(
   p: Platform,
@@ -75,7 +76,7 @@ export async function cycleDays(
   range: { from: LocalDate; to: LocalDate },
   progress = new Progress(),
   dispatch: DispatchMode = 'live',
-  simulation: { days?: number; desk?: DeskOptions } = {},
+  simulation: { days?: number; desk?: DeskOptions; log?: Logger } = {},
 ): Promise<void> {
   const t0 = performance.now();
   const simulatedDays = simulation.days ?? SIMULATED_DISPATCH_DAYS;
@@ -111,6 +112,17 @@ export async function cycleDays(
   };
   await runCycles(deps, range, (r, i, n) => {
     accounts = r.accounts;
+    // a long-running process (npm start) logs each cycled day as an operational event
+    simulation.log?.info(
+      {
+        asOf: r.asOf,
+        accounts: r.accounts,
+        transitions: r.transitions,
+        actions: r.actions,
+        durationMs: r.durationMs,
+      },
+      'cycle day done',
+    );
     progress.update(
       `cycle ${bar(i + 1, n)} ${r.asOf}: ${r.accounts} accounts, ${r.transitions} transitions, ` +
         `${r.actions} actions, ${r.durationMs} ms`,
@@ -129,9 +141,10 @@ export async function catchUp(
   maxDays: number,
   progress?: Progress,
   dispatch: DispatchMode = 'live',
+  log?: Logger,
 ): Promise<void> {
   const range = catchUpRange(await p.cycles.lastCycled(), p.today(), maxDays);
-  if (range) await cycleDays(p, range, progress, dispatch);
+  if (range) await cycleDays(p, range, progress, dispatch, log ? { log } : {});
 }
 
 export async function exportTo(

@@ -20,6 +20,8 @@ import {
 import type { Platform } from '../platform.ts';
 import { catchUp, DEMO_HISTORY_DAYS } from './commands.ts';
 import { dateArg, type WithPlatform } from './format.ts';
+import { componentLogger, createLogger, errorContext, type Logger } from '../log.ts';
+import { Progress } from './progress.ts';
 
 const print = (x: unknown) => void process.stdout.write(JSON.stringify(x, null, 2) + '\n');
 
@@ -42,7 +44,8 @@ export function registerDispatchCommands(
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
-        process.stderr.write(`worker ${worker}: started\n`);
+        const log = componentLogger(createLogger(config.logLevel), 'worker').child({ worker });
+        log.info({ concurrency: Number(o.concurrency) }, 'worker started');
         let idle: ReturnType<typeof setInterval> | undefined;
         if (o.exitWhenIdle) {
           idle = setInterval(async () => {
@@ -54,11 +57,11 @@ export function registerDispatchCommands(
           worker,
           signal: stop.signal,
           concurrency: Number(o.concurrency),
-          onError: (e) => process.stderr.write(`worker ${worker}: ${(e as Error).message}\n`),
+          onError: (e, job) => log.error({ job, ...errorContext(e) }, 'dispatch job failed'),
         });
         if (idle) clearInterval(idle);
         await closeProviders(providers);
-        process.stderr.write(`worker ${worker}: stopped\n`);
+        log.info('worker stopped');
       });
     });
 
@@ -230,24 +233,39 @@ export async function seedDemoStaff(p: Platform): Promise<void> {
 }
 
 /** `npm start`'s background: the dispatch worker, and the day's cycle when the date changes. */
-export function startInProcessWorker(p: Platform, config: Config): AbortController {
+export function startInProcessWorker(
+  p: Platform,
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): AbortController {
   const stop = new AbortController();
   const providers = buildProviders(p, config.channels);
   const worker = workerId();
   const deps = dispatchDeps(p, providers, config.channels, worker);
-  void enqueueShards(deps).then(() =>
-    runDispatchWorker(deps, p, {
-      worker,
-      signal: stop.signal,
-      pollMs: 1000,
-      onError: (e) => process.stderr.write(`dispatch: ${(e as Error).message}\n`),
-    }),
-  );
+  const dispatchLog = componentLogger(log, 'dispatch').child({ worker });
+  const schedulerLog = componentLogger(log, 'scheduler');
+  const cycleLog = componentLogger(log, 'cycle');
+  void enqueueShards(deps)
+    .then(() =>
+      runDispatchWorker(deps, p, {
+        worker,
+        signal: stop.signal,
+        pollMs: 1000,
+        onError: (e, job) => dispatchLog.error({ job, ...errorContext(e) }, 'dispatch job failed'),
+      }),
+    )
+    .catch((e: unknown) => dispatchLog.error(errorContext(e), 'the dispatch worker stopped'));
   const tick = setInterval(() => {
     void (async () => {
-      if ((await p.cycles.lastCycled()) !== p.today()) await catchUp(p, DEMO_HISTORY_DAYS);
+      if ((await p.cycles.lastCycled()) !== p.today()) {
+        schedulerLog.info(
+          { today: p.today() },
+          'the date changed: cycling the days since the last',
+        );
+        await catchUp(p, DEMO_HISTORY_DAYS, silent, 'live', cycleLog);
+      }
       await expireTasks({ tasks: p.tasks, dispatch: p.dispatch }, p.clock.now());
-    })().catch((e: Error) => process.stderr.write(`daily cycle: ${e.message}\n`));
+    })().catch((e: unknown) => schedulerLog.error(errorContext(e), 'daily cycle failed'));
   }, 60_000);
   stop.signal.addEventListener('abort', () => {
     clearInterval(tick);
@@ -255,3 +273,9 @@ export function startInProcessWorker(p: Platform, config: Config): AbortControll
   });
   return stop;
 }
+
+/** The in-process cycle logs its days instead of drawing a progress line. */
+const silent = new (class extends Progress {
+  override update(): void {}
+  override done(): void {}
+})();

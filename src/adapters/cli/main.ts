@@ -24,6 +24,7 @@ import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import { addDays, type LocalDate } from '../../domain/time/date.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { buildServer } from '../http/server.ts';
+import { createLogger, type Logger } from '../log.ts';
 import { openPlatform, type Platform } from '../platform.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openDatabase } from '../storage/open.ts';
@@ -268,7 +269,7 @@ function program(): Command {
       const config = loadConfig();
       await ensureConsole(false, (s) => process.stderr.write(s + '\n'));
       const p = await openPlatform(config);
-      await serve(p, config.port, config.host);
+      await serve(p, config.port, config.host, createLogger(config.logLevel));
     });
 
   cli
@@ -307,8 +308,9 @@ function program(): Command {
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       // One process runs it all on the embedded engine: the API, the dispatch worker and the
       // day's cycle when the date changes.
-      startInProcessWorker(p, config);
-      await serve(p, config.port, config.host);
+      const log = createLogger(config.logLevel);
+      startInProcessWorker(p, config, log);
+      await serve(p, config.port, config.host, log);
     });
 
   return cli;
@@ -364,7 +366,7 @@ export async function prepareDemo(
   }
 }
 
-async function serve(p: Platform, port: number, host: string): Promise<void> {
+async function serve(p: Platform, port: number, host: string, log: Logger): Promise<void> {
   // the first start creates the first administrator: its password printed once, or given
   const admin = await ensureFirstAdministrator(accessDeps(p), process.env.RECOUP_ADMIN_PASSWORD);
   if (admin)
@@ -375,7 +377,7 @@ async function serve(p: Platform, port: number, host: string): Promise<void> {
     );
   const demo = Boolean(await p.access.userByUsername(DEMO_USERS[0]!.username));
   const app = await buildServer(p, {
-    logger: false,
+    logger: log,
     channels: loadConfig().channels,
     ...(demo ? { demoPassword: DEMO_PASSWORD } : {}),
   });
@@ -390,8 +392,10 @@ async function serve(p: Platform, port: number, host: string): Promise<void> {
       `Demo users (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.username} (${u.role})`).join(', ')}\n`,
     );
   const stop = async () => {
+    log.info({ component: 'http' }, 'stopping');
     await app.close();
     await p.close();
+    log.flush();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -1,5 +1,5 @@
 /** The HTTP API: Fastify with JSON-schema validation and an OpenAPI document at /docs. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -34,9 +34,11 @@ import { SqlScopeStore } from '../storage/scope-store.ts';
 import { accessDeps } from '../platform.ts';
 import { channelSettingsRoutes } from './routes/channel-settings.ts';
 import type { ChannelConfig } from '../config.ts';
+import { httpLogger, type Logger } from '../log.ts';
 
 export interface ServerOptions {
-  logger?: boolean;
+  /** The process's logger (requests logged under component "http"); `true`: Fastify's own. */
+  logger?: boolean | Logger;
   /** The lender's name in messages. */
   companyName?: string;
   /** Base of customer-facing links in messages. */
@@ -57,15 +59,17 @@ export async function buildServer(
   platform: Platform,
   options: ServerOptions = {},
 ): Promise<FastifyInstance> {
+  // a request's line in the log: searches for customers masked, self-service links hidden
+  const serializers = {
+    req: (req: { method: string; url: string }) => ({
+      method: req.method,
+      url: maskedUrl(hideLinkToken(req.url)),
+    }),
+  };
   const app = Fastify({
-    // a request's line in the log: searches for customers masked
-    logger: options.logger
-      ? {
-          serializers: {
-            req: (req) => ({ method: req.method, url: maskedUrl(hideLinkToken(req.url)) }),
-          },
-        }
-      : false,
+    ...(typeof options.logger === 'object'
+      ? { loggerInstance: httpLogger(options.logger, serializers) as FastifyBaseLogger }
+      : { logger: options.logger ? { serializers } : false }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandler(app);
