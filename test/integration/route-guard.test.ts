@@ -14,6 +14,8 @@ import { ENGINE, openTestPlatform } from '../support/platform.ts';
 /** Customers' pages and links, the sign-in, the gateways' callbacks, health, the console. */
 const PUBLIC = [
   'GET /health',
+  'GET /health/live',
+  'GET /health/ready',
   'POST /api/auth/login',
   'GET /api/channels/kannel/dlr',
   'GET /api/channels/kannel/inbound',

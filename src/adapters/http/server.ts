@@ -35,6 +35,8 @@ import { accessDeps } from '../platform.ts';
 import { channelSettingsRoutes } from './routes/channel-settings.ts';
 import type { ChannelConfig } from '../config.ts';
 import { httpLogger, type Logger } from '../log.ts';
+import { installMetrics } from './metrics.ts';
+import { healthRoutes } from './routes/health.ts';
 
 export interface ServerOptions {
   /** The process's logger (requests logged under component "http"); `true`: Fastify's own. */
@@ -77,6 +79,8 @@ export async function buildServer(
   installGuard(app, options.authenticate ?? sessionsAndKeys(accessDeps(platform)));
   installAuditHook(app, platform.audit, platform.clock);
   installScope(app, new SqlScopeStore(platform.db));
+  // before the routes: their requests are timed
+  installMetrics(app, platform);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -91,6 +95,7 @@ export async function buildServer(
     status: 'ok',
     ...(options.demoPassword ? { demoPassword: options.demoPassword } : {}),
   }));
+  await app.register(healthRoutes(platform));
   installConsole(app, options.consoleDir);
   await app.register(accessRoutes(platform), { prefix: '/api' });
   await app.register(monitoringRoutes(platform, options.monitoring), { prefix: '/api' });
