@@ -1,5 +1,13 @@
-/** Configuration from the environment, validated at start with errors that name the variable. */
+/**
+ * Configuration from the environment and, optionally, a file (RECOUP_CONFIG=path/to/recoup.yaml,
+ * YAML or JSON), validated at start with errors that name the variable, or the file's key, the
+ * file and the line. The file's keys stand for the environment variables (FILE_KEYS: `port` is
+ * PORT, `channels.smtpUrl` is RECOUP_SMTP_URL); a variable set in the environment wins over the
+ * file, and a key the file does not know is an error.
+ */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { isTimeZone } from '../domain/time/zone.ts';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.ts';
 
@@ -20,6 +28,8 @@ export interface Config {
   demoAccounts: number;
   /** The least severe level written to the log (LOG_LEVEL, default info). */
   logLevel: LogLevel;
+  /** The first administrator's password on the first start (unset: one is made and shown). */
+  adminPassword: string | undefined;
 }
 
 /** The customer's self-service links (docs/self-service.md). */
@@ -52,84 +62,212 @@ export interface ChannelConfig {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Each key of the configuration file and the environment variable it stands for. */
+export const FILE_KEYS = {
+  databaseUrl: 'DATABASE_URL',
+  schema: 'RECOUP_SCHEMA',
+  dataDir: 'RECOUP_DATA_DIR',
+  port: 'PORT',
+  host: 'HOST',
+  timezone: 'RECOUP_TIMEZONE',
+  logLevel: 'LOG_LEVEL',
+  demoAccounts: 'RECOUP_DEMO_ACCOUNTS',
+  adminPassword: 'RECOUP_ADMIN_PASSWORD',
+  'channels.smtpUrl': 'RECOUP_SMTP_URL',
+  'channels.mailFrom': 'RECOUP_MAIL_FROM',
+  'channels.smtpLookupUrl': 'RECOUP_SMTP_LOOKUP_URL',
+  'channels.kannelUrl': 'RECOUP_KANNEL_URL',
+  'channels.smsReportWithinMs': 'RECOUP_SMS_REPORT_WITHIN_MS',
+  'channels.smsApiUrl': 'RECOUP_SMS_API_URL',
+  'channels.smsApiToken': 'RECOUP_SMS_API_TOKEN',
+  'channels.smsFrom': 'RECOUP_SMS_FROM',
+  'channels.publicUrl': 'RECOUP_PUBLIC_URL',
+  'channels.companyName': 'RECOUP_COMPANY_NAME',
+  'selfService.linkSecret': 'RECOUP_LINK_SECRET',
+  'selfService.linkDays': 'RECOUP_LINK_DAYS',
+} as const;
+
+export type FileKey = keyof typeof FILE_KEYS;
+type Variable = (typeof FILE_KEYS)[FileKey];
+
+/** A configuration file read: each variable's value and where in the file it was given. */
+export interface ConfigFile {
+  file: string;
+  values: Partial<Record<Variable, string>>;
+  /** `channels.smtpUrl (recoup.yaml line 12)`: how an error names a value from the file. */
+  where: Partial<Record<Variable, string>>;
+}
+
+const SECTIONS = new Set(
+  Object.keys(FILE_KEYS)
+    .filter((k) => k.includes('.'))
+    .map((k) => k.split('.')[0]!),
+);
+
+/**
+ * Reads a configuration file's text (YAML, or JSON, which YAML reads too): a mapping of the
+ * keys of FILE_KEYS, `channels` and `selfService` as nested mappings; each value a text or a
+ * number (null or empty: unset). Throws ConfigError listing every problem by file and line.
+ */
+export function parseConfigFile(text: string, file: string): ConfigFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (node: Node | null | undefined) =>
+    node?.range ? ` line ${lines.linePos(node.range[0]).line}` : '';
+  const errors: string[] = doc.errors.map((e) => {
+    const pos = lines.linePos(e.pos[0]);
+    return `${file} line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
+  });
+  const out: ConfigFile = { file, values: {}, where: {} };
+  const known = Object.keys(FILE_KEYS).join(', ');
+  const walk = (node: unknown, prefix: string) => {
+    if (!isMap(node)) {
+      errors.push(
+        `${prefix ? `${prefix} (${file}${at(node as Node)})` : file}: must be a mapping of keys to values`,
+      );
+      return;
+    }
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const key = prefix ? `${prefix}.${name}` : name;
+      const where = `${key} (${file}${at(keyNode)})`;
+      const value = pair.value as Node | null;
+      if (!prefix && SECTIONS.has(name)) {
+        if (value === null || (isScalar(value) && value.value === null)) continue;
+        walk(value, key);
+        continue;
+      }
+      if (!(key in FILE_KEYS)) {
+        errors.push(`${where}: unknown key (the keys are: ${known})`);
+        continue;
+      }
+      const variable = FILE_KEYS[key as FileKey];
+      if (isMap(value) || isSeq(value) || !isScalar(value)) {
+        errors.push(`${where}: must be a text or a number`);
+        continue;
+      }
+      const v = value.value;
+      if (v === null || v === '') continue;
+      if (typeof v !== 'string' && typeof v !== 'number') {
+        errors.push(`${where}: must be a text or a number, not ${typeof v} ${String(v)}`);
+        continue;
+      }
+      out.values[variable] = String(v);
+      out.where[variable] = `${key} (${file}${at(value)})`;
+    }
+  };
+  if (errors.length === 0 && doc.contents !== null) walk(doc.contents, '');
+  if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
+  return out;
+}
+
+/**
+ * The configuration: the environment, with RECOUP_CONFIG's file beneath it (a variable set and
+ * not empty in the environment wins over the file's key).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): Config {
+  const path = env.RECOUP_CONFIG?.trim();
+  if (!path) return configFrom(env);
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (e) {
+    throw new ConfigError(
+      `invalid configuration:\n  RECOUP_CONFIG: cannot read "${path}" (${(e as Error).message})`,
+    );
+  }
+  return configFrom(env, parseConfigFile(text, path));
+}
+
+/** The environment over the file's values, checked; errors name where each value came from. */
+export function configFrom(env: NodeJS.ProcessEnv, file?: ConfigFile): Config {
   const errors: string[] = [];
-  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const get = (name: Variable): string | undefined =>
+    env[name]?.trim() || file?.values[name]?.trim() || undefined;
+  const from = (name: Variable): string => (env[name]?.trim() ? name : (file?.where[name] ?? name));
+  const databaseUrl = get('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    errors.push('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    errors.push(`${from('DATABASE_URL')}: must be a postgres:// or postgresql:// URL`);
   }
-  const schema = env.RECOUP_SCHEMA?.trim() || undefined;
+  const schema = get('RECOUP_SCHEMA');
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    errors.push(`RECOUP_SCHEMA: "${schema}" is not a lower-case SQL identifier`);
+    errors.push(`${from('RECOUP_SCHEMA')}: "${schema}" is not a lower-case SQL identifier`);
   }
-  const portText = env.PORT?.trim() || '3000';
+  const portText = get('PORT') ?? '3000';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    errors.push(`PORT: "${portText}" is not a port number`);
+    errors.push(`${from('PORT')}: "${portText}" is not a port number`);
   }
-  const timezone = env.RECOUP_TIMEZONE?.trim() || 'UTC';
-  if (!isTimeZone(timezone)) errors.push(`RECOUP_TIMEZONE: unknown time zone "${timezone}"`);
-  const url = (name: string, schemes: string[]): URL | undefined => {
-    const v = env[name]?.trim();
+  const timezone = get('RECOUP_TIMEZONE') ?? 'UTC';
+  if (!isTimeZone(timezone))
+    errors.push(`${from('RECOUP_TIMEZONE')}: unknown time zone "${timezone}"`);
+  const url = (name: Variable, schemes: string[]): URL | undefined => {
+    const v = get(name);
     if (!v) return undefined;
     try {
       const u = new URL(v);
       if (!schemes.includes(u.protocol.slice(0, -1))) {
-        errors.push(`${name}: must be a ${schemes.join(' or ')} URL`);
+        errors.push(`${from(name)}: must be a ${schemes.join(' or ')} URL`);
         return undefined;
       }
       return u;
     } catch {
-      errors.push(`${name}: "${v}" is not a URL`);
+      errors.push(`${from(name)}: "${v}" is not a URL`);
       return undefined;
     }
   };
-  const positive = (name: string, fallback: number): number => {
-    const v = env[name]?.trim();
+  const positive = (name: Variable, fallback: number): number => {
+    const v = get(name);
     if (!v) return fallback;
     const n = Number(v);
     if (!Number.isInteger(n) || n <= 0) {
-      errors.push(`${name}: "${v}" is not a positive whole number`);
+      errors.push(`${from(name)}: "${v}" is not a positive whole number`);
       return fallback;
     }
     return n;
   };
   const channels: ChannelConfig = {
     smtpUrl: url('RECOUP_SMTP_URL', ['smtp', 'smtps']),
-    mailFrom: env.RECOUP_MAIL_FROM?.trim() || 'Recoup Demo Lender <collections@recoup.example>',
+    mailFrom: get('RECOUP_MAIL_FROM') ?? 'Recoup Demo Lender <collections@recoup.example>',
     kannelUrl: url('RECOUP_KANNEL_URL', ['http', 'https']),
     smtpLookupUrl: url('RECOUP_SMTP_LOOKUP_URL', ['http', 'https']),
     smsReportWithinMs: positive('RECOUP_SMS_REPORT_WITHIN_MS', 120_000),
     smsApiUrl: url('RECOUP_SMS_API_URL', ['http', 'https']),
-    smsApiToken: env.RECOUP_SMS_API_TOKEN?.trim() || undefined,
-    smsFrom: env.RECOUP_SMS_FROM?.trim() || 'RECOUP',
+    smsApiToken: get('RECOUP_SMS_API_TOKEN'),
+    smsFrom: get('RECOUP_SMS_FROM') ?? 'RECOUP',
     publicUrl: (
       url('RECOUP_PUBLIC_URL', ['http', 'https'])?.toString() ?? `http://localhost:${portText}`
     ).replace(/\/$/, ''),
-    companyName: env.RECOUP_COMPANY_NAME?.trim() || 'Recoup Demo Lender',
+    companyName: get('RECOUP_COMPANY_NAME') ?? 'Recoup Demo Lender',
   };
-  const linkSecret = env.RECOUP_LINK_SECRET?.trim() || undefined;
+  const linkSecret = get('RECOUP_LINK_SECRET');
   if (linkSecret !== undefined && linkSecret.length < 32)
     errors.push(
-      'RECOUP_LINK_SECRET: must be at least 32 characters (e.g. 32 random bytes, base64)',
+      `${from('RECOUP_LINK_SECRET')}: must be at least 32 characters (e.g. 32 random bytes, base64)`,
     );
   const linkDays = positive('RECOUP_LINK_DAYS', 14);
-  if (linkDays > 366) errors.push(`RECOUP_LINK_DAYS: "${linkDays}" is more than 366 days`);
+  if (linkDays > 366)
+    errors.push(`${from('RECOUP_LINK_DAYS')}: "${linkDays}" is more than 366 days`);
   const demoAccounts = positive('RECOUP_DEMO_ACCOUNTS', 10_000);
-  const logLevel = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
+  const logLevel = get('LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!isLogLevel(logLevel))
-    errors.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+    errors.push(`${from('LOG_LEVEL')}: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return {
     databaseUrl,
     schema,
-    dataDir: resolve(env.RECOUP_DATA_DIR?.trim() || '.recoup'),
+    dataDir: resolve(get('RECOUP_DATA_DIR') ?? '.recoup'),
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host: get('HOST') ?? '0.0.0.0',
     timezone,
     channels,
     selfService: { linkSecret, linkDays },
     demoAccounts,
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
+    adminPassword: get('RECOUP_ADMIN_PASSWORD'),
   };
 }

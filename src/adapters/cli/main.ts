@@ -368,7 +368,7 @@ export async function prepareDemo(
 
 async function serve(p: Platform, port: number, host: string, log: Logger): Promise<void> {
   // the first start creates the first administrator: its password printed once, or given
-  const admin = await ensureFirstAdministrator(accessDeps(p), process.env.RECOUP_ADMIN_PASSWORD);
+  const admin = await ensureFirstAdministrator(accessDeps(p), loadConfig().adminPassword);
   if (admin)
     process.stdout.write(
       admin.password
