@@ -94,7 +94,10 @@ run('dispatch survives kill -9 (postgres)', () => {
       api.stdout!.on('data', (b: Buffer) => {
         out += b.toString();
         const m = /running at (http:\/\/localhost:\d+)/.exec(out);
-        if (m) resolve(m[1]!.replace('localhost', '127.0.0.1'));
+        if (!m) return;
+        // the rest is the server's request log: read and dropped, not kept
+        api.stdout!.removeAllListeners('data').resume();
+        resolve(m[1]!.replace('localhost', '127.0.0.1'));
       });
       api.once('exit', (code) => reject(new Error(`recoup serve exited with ${code}`)));
     });
