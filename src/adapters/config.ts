@@ -30,7 +30,16 @@ export interface Config {
   logLevel: LogLevel;
   /** The first administrator's password on the first start (unset: one is made and shown). */
   adminPassword: string | undefined;
+  /**
+   * Partitions each day of the cycle is split into (RECOUP_CYCLE_PARTITIONS); unset: 1 on the
+   * embedded engine, 8 on a PostgreSQL server (see cyclePartitions).
+   */
+  cyclePartitions: number | undefined;
 }
+
+/** Partitions of a cycle day by default: one on the embedded engine, eight on a server. */
+export const cyclePartitions = (c: Pick<Config, 'cyclePartitions' | 'databaseUrl'>): number =>
+  c.cyclePartitions ?? (c.databaseUrl ? 8 : 1);
 
 /** The customer's self-service links (docs/self-service.md). */
 export interface SelfServiceConfig {
@@ -73,6 +82,7 @@ export const FILE_KEYS = {
   logLevel: 'LOG_LEVEL',
   demoAccounts: 'RECOUP_DEMO_ACCOUNTS',
   adminPassword: 'RECOUP_ADMIN_PASSWORD',
+  cyclePartitions: 'RECOUP_CYCLE_PARTITIONS',
   'channels.smtpUrl': 'RECOUP_SMTP_URL',
   'channels.mailFrom': 'RECOUP_MAIL_FROM',
   'channels.smtpLookupUrl': 'RECOUP_SMTP_LOOKUP_URL',
@@ -253,6 +263,11 @@ export function configFrom(env: NodeJS.ProcessEnv, file?: ConfigFile): Config {
   if (linkDays > 366)
     errors.push(`${from('RECOUP_LINK_DAYS')}: "${linkDays}" is more than 366 days`);
   const demoAccounts = positive('RECOUP_DEMO_ACCOUNTS', 10_000);
+  const partitions = get('RECOUP_CYCLE_PARTITIONS')
+    ? positive('RECOUP_CYCLE_PARTITIONS', 1)
+    : undefined;
+  if (partitions !== undefined && partitions > 1024)
+    errors.push(`${from('RECOUP_CYCLE_PARTITIONS')}: "${partitions}" is more than 1024 partitions`);
   const logLevel = get('LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!isLogLevel(logLevel))
     errors.push(`${from('LOG_LEVEL')}: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -269,5 +284,6 @@ export function configFrom(env: NodeJS.ProcessEnv, file?: ConfigFile): Config {
     demoAccounts,
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
     adminPassword: get('RECOUP_ADMIN_PASSWORD'),
+    cyclePartitions: partitions,
   };
 }

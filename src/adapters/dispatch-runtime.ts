@@ -25,7 +25,7 @@ import { SandboxProvider } from './channels/sandbox.ts';
 import { SmtpEmailProvider } from './channels/smtp.ts';
 import type { ChannelConfig } from './config.ts';
 import { workspaceDeps, type Platform } from './platform.ts';
-import { runWorker } from './queue/pg-queue.ts';
+import { runWorker, type JobHandler } from './queue/pg-queue.ts';
 
 export type Providers = Partial<Record<MessageChannel, ChannelProvider>>;
 
@@ -120,6 +120,8 @@ export async function runDispatchWorker(
     pollMs?: number;
     leaseMs?: number;
     onError?: (e: unknown, job: { id: number; kind: string; attempts: number }) => void;
+    /** Other jobs the worker runs too (the cycle's partitions). */
+    handlers?: Record<string, JobHandler>;
   },
 ): Promise<void> {
   await runWorker({
@@ -132,6 +134,7 @@ export async function runDispatchWorker(
     signal: o.signal,
     onError: (job, e) => o.onError?.(e, { id: job.id, kind: job.kind, attempts: job.attempts }),
     handlers: {
+      ...o.handlers,
       [DISPATCH_JOB]: async (job, ctx) => {
         const shard = Number(job.payload.shard);
         await processShard(deps, shard, {

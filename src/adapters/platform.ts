@@ -3,7 +3,7 @@
  * Everything that talks to the outside world is created here and nowhere else.
  */
 import type { Clock } from '../app/shared/clock.ts';
-import type { CycleStore } from '../app/cycle/ports.ts';
+import type { PartitionedCycleStore } from '../app/cycle/ports.ts';
 import type { StateExporter } from '../app/export/ports.ts';
 import type { ImportStore } from '../app/import/ports.ts';
 import type { LedgerStore } from '../app/ledger/ports.ts';
@@ -65,7 +65,7 @@ export interface Platform {
   db: Database;
   clock: Clock;
   timezone: string;
-  cycles: CycleStore;
+  cycles: PartitionedCycleStore;
   policies: PolicyStore;
   ledger: LedgerStore;
   imports: ImportStore;

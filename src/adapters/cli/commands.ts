@@ -11,7 +11,7 @@ import { CsvFolderSource } from '../files/csv-source.ts';
 import { trainFromPortfolio } from '../../app/scoring/portfolio.ts';
 import { PURPOSES } from '../../domain/scoring/purposes.ts';
 import { planDeps, type Platform } from '../platform.ts';
-import { loadConfig } from '../config.ts';
+import { cyclePartitions, loadConfig } from '../config.ts';
 import type { DeskOptions } from '../../app/dispatch/simulated-desk.ts';
 import { prepareDay } from '../../app/dispatch/dispatcher.ts';
 import { planFieldVisits } from '../../app/dispatch/tasks.ts';
@@ -71,16 +71,16 @@ export type DispatchMode = 'live' | 'simulate' | 'none';
  */
 export const SIMULATED_DISPATCH_DAYS = 30;
 
-export async function cycleDays(
+/**
+ * What follows each cycled day (plans broken, the alert rules, the day's dispatch), the same
+ * whether the day was cycled here or by workers; `close` releases the gateways.
+ */
+export function dayAfterCycle(
   p: Platform,
-  range: { from: LocalDate; to: LocalDate },
-  progress = new Progress(),
   dispatch: DispatchMode = 'live',
-  simulation: { days?: number; desk?: DeskOptions; log?: Logger } = {},
-): Promise<void> {
-  const t0 = performance.now();
+  simulation: { days?: number; desk?: DeskOptions } = {},
+): { afterDay: (day: LocalDate) => Promise<void>; close: () => Promise<void> } {
   const simulatedDays = simulation.days ?? SIMULATED_DISPATCH_DAYS;
-  let accounts = 0;
   const config = loadConfig();
   const providers = buildProviders(p, config.channels, { sandbox: dispatch === 'simulate' });
   const dd = dispatchDeps(p, providers, config.channels, 'cycle');
@@ -103,12 +103,27 @@ export async function cycleDays(
         await planFieldVisits({ tasks: p.tasks, dispatch: p.dispatch }, day, p.clock.now());
     }
   };
+  return { afterDay, close: () => closeProviders(providers) };
+}
+
+export async function cycleDays(
+  p: Platform,
+  range: { from: LocalDate; to: LocalDate },
+  progress = new Progress(),
+  dispatch: DispatchMode = 'live',
+  simulation: { days?: number; desk?: DeskOptions; log?: Logger; partitions?: number } = {},
+): Promise<void> {
+  const t0 = performance.now();
+  let accounts = 0;
+  const after = dayAfterCycle(p, dispatch, simulation);
   const deps = {
     cycles: p.cycles,
     policies: p.policies,
     clock: p.clock,
     planner: p.planner,
-    afterDay,
+    afterDay: after.afterDay,
+    // the same partitions as the workers', one after the other
+    partitions: simulation.partitions ?? cyclePartitions(loadConfig()),
   };
   await runCycles(deps, range, (r, i, n) => {
     accounts = r.accounts;
@@ -128,7 +143,7 @@ export async function cycleDays(
         `${r.actions} actions, ${r.durationMs} ms`,
     );
   });
-  await closeProviders(providers);
+  await after.close();
   if (p.db.engine === 'pglite') await p.db.checkpoint();
   progress.done(
     `cycle: done through ${range.to} (${accounts} accounts) in ${((performance.now() - t0) / 1000).toFixed(1)} s`,

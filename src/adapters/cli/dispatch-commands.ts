@@ -18,7 +18,8 @@ import {
   workerId,
 } from '../dispatch-runtime.ts';
 import type { Platform } from '../platform.ts';
-import { catchUp, DEMO_HISTORY_DAYS } from './commands.ts';
+import { catchUp, dayAfterCycle, DEMO_HISTORY_DAYS } from './commands.ts';
+import { cycleHandlers, cycleQueued } from '../cycle-runtime.ts';
 import { dateArg, type WithPlatform } from './format.ts';
 import { componentLogger, createLogger, errorContext, type Logger } from '../log.ts';
 import { Progress } from './progress.ts';
@@ -32,7 +33,9 @@ export function registerDispatchCommands(
 ) {
   cli
     .command('worker')
-    .description('run dispatch jobs from the queue (any number of workers may share it)')
+    .description(
+      "run dispatch jobs and the cycle's partitions from the queue (any number of workers may share it)",
+    )
     .option('--concurrency <n>', 'jobs at once', '2')
     .option('--exit-when-idle', 'stop once no job is due')
     .action(async (o: { concurrency: string; exitWhenIdle?: boolean }) => {
@@ -49,17 +52,21 @@ export function registerDispatchCommands(
         let idle: ReturnType<typeof setInterval> | undefined;
         if (o.exitWhenIdle) {
           idle = setInterval(async () => {
-            if ((await p.channels.dueMessages()) === 0) stop.abort();
+            if ((await p.channels.dueMessages()) === 0 && !(await cycleQueued(p))) stop.abort();
           }, 1000);
         }
+        // what follows a day the workers cycled, by the dispatch asked for when it was queued
+        const after = { live: dayAfterCycle(p, 'live'), none: dayAfterCycle(p, 'none') };
         await enqueueShards(deps);
         await runDispatchWorker(deps, p, {
           worker,
           signal: stop.signal,
           concurrency: Number(o.concurrency),
-          onError: (e, job) => log.error({ job, ...errorContext(e) }, 'dispatch job failed'),
+          onError: (e, job) => log.error({ job, ...errorContext(e) }, `${job.kind} job failed`),
+          handlers: cycleHandlers(p, (day, dispatch) => after[dispatch].afterDay(day)),
         });
         if (idle) clearInterval(idle);
+        await Promise.all([after.live.close(), after.none.close()]);
         await closeProviders(providers);
         log.info('worker stopped');
       });

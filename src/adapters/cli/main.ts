@@ -48,6 +48,12 @@ import { registerScoreCommands } from './score-commands.ts';
 import { registerComplianceCommands } from './compliance-commands.ts';
 import { publishSource } from '../../app/strategy/strategies.ts';
 import { Progress } from './progress.ts';
+import {
+  cycleThroughQueue,
+  partitionsArg,
+  partitionsOf,
+  registerCycleStatus,
+} from './cycle-commands.ts';
 import { dateArg } from './format.ts';
 import {
   registerDispatchCommands,
@@ -195,7 +201,7 @@ function program(): Command {
 
   registerGenerateCommand(cli);
 
-  cli
+  const cycle = cli
     .command('cycle')
     .description('recompute every account as of a date (default today), or replay a range of days')
     .option('--as-of <date>', 'the date to cycle', dateArg)
@@ -206,8 +212,23 @@ function program(): Command {
       'live: queue the actions for the workers (past days expire unsent); simulate: send past days through the sandbox with a simulated clock; none',
       'live',
     )
+    .option(
+      '--partitions <n>',
+      'partitions each day is split into (default RECOUP_CYCLE_PARTITIONS)',
+      partitionsArg,
+    )
+    .option('--queue', 'queue the days for the workers (recoup worker) instead of cycling here')
+    .option('--no-wait', 'with --queue: return once queued')
     .action(
-      async (opts: { asOf?: LocalDate; from?: LocalDate; to?: LocalDate; dispatch: string }) => {
+      async (opts: {
+        asOf?: LocalDate;
+        from?: LocalDate;
+        to?: LocalDate;
+        dispatch: string;
+        partitions?: number;
+        queue?: boolean;
+        wait: boolean;
+      }) => {
         if (opts.asOf && (opts.from || opts.to)) {
           throw new InvalidArgumentError('give either --as-of or --from/--to');
         }
@@ -215,13 +236,23 @@ function program(): Command {
           throw new InvalidArgumentError(
             `--dispatch: "${opts.dispatch}" is not live, simulate or none`,
           );
+        if (opts.queue && opts.dispatch === 'simulate')
+          throw new InvalidArgumentError('--dispatch simulate runs here only, not with --queue');
         await withPlatform(async (p) => {
           const to = opts.to ?? opts.asOf ?? p.today();
           const from = opts.from ?? opts.asOf ?? to;
-          await cycleDays(p, { from, to }, undefined, opts.dispatch as DispatchMode);
+          const partitions = partitionsOf(opts.partitions);
+          if (opts.queue) {
+            const dispatch = opts.dispatch === 'none' ? 'none' : 'live';
+            await cycleThroughQueue(p, { from, to }, partitions, dispatch, opts.wait);
+          } else
+            await cycleDays(p, { from, to }, undefined, opts.dispatch as DispatchMode, {
+              partitions,
+            });
         });
       },
     );
+  registerCycleStatus(cycle, withPlatform);
 
   registerStrategyCommands(cli, withPlatform, (code) => (exitCode = code));
   registerExperimentCommands(cli, withPlatform);

@@ -37,6 +37,7 @@ import type { ChannelConfig } from '../config.ts';
 import { httpLogger, type Logger } from '../log.ts';
 import { installMetrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
+import { cycleRoutes } from './routes/cycles.ts';
 
 export interface ServerOptions {
   /** The process's logger (requests logged under component "http"); `true`: Fastify's own. */
@@ -101,6 +102,7 @@ export async function buildServer(
   await app.register(monitoringRoutes(platform, options.monitoring), { prefix: '/api' });
   await app.register(ledgerRoutes(platform), { prefix: '/api' });
   await app.register(portfolioRoutes(platform), { prefix: '/api' });
+  await app.register(cycleRoutes(platform), { prefix: '/api' });
   await app.register(overviewRoutes(platform), { prefix: '/api' });
   await app.register(strategyRoutes(platform), { prefix: '/api' });
   await app.register(experimentRoutes(platform), { prefix: '/api' });

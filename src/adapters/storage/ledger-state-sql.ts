@@ -13,6 +13,7 @@
  */
 import { validatePolicy, type BucketRange, type LedgerPolicy } from '../../domain/ledger/policy.ts';
 import { PRODUCTS } from '../../domain/ledger/types.ts';
+import { inRange, type IdRange } from './id-range.ts';
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const int = (n: number) => {
@@ -27,8 +28,11 @@ function perProduct(column: string, value: (product: (typeof PRODUCTS)[number]) 
   return `CASE ${column} ${PRODUCTS.map((p) => `WHEN ${literal(p)} THEN ${value(p)}`).join(' ')} END`;
 }
 
-/** The state of every account opened on or before $1, as one query for this policy. */
-export function ledgerStateSql(policy: LedgerPolicy): string {
+/**
+ * The state of every account opened on or before $1, as one query for this policy; with a
+ * range, of the accounts in it only (a partition of the daily cycle).
+ */
+export function ledgerStateSql(policy: LedgerPolicy, range?: IdRange): string {
   const errors = validatePolicy(policy);
   if (errors.length > 0) throw new RangeError(`invalid ledger policy: ${errors.join('; ')}`);
   const tolerance = perProduct('a.product', (p) => int(policy[p].arrearsTolerance));
@@ -51,7 +55,7 @@ export function ledgerStateSql(policy: LedgerPolicy): string {
   return `
 WITH paid AS MATERIALIZED (
   SELECT p.account_id, sum(p.amount)::bigint AS paid, max(p.paid_on) AS last_paid_on
-  FROM payments p WHERE p.paid_on <= $1::date
+  FROM payments p WHERE p.paid_on <= $1::date AND ${inRange('p.account_id', range)}
   GROUP BY p.account_id
 ),
 -- Each instalment with what is left unpaid of it as of D (the prefix rule above).
@@ -66,7 +70,7 @@ pos AS (
   FROM instalments i
   JOIN accounts a ON a.id = i.account_id
   LEFT JOIN paid pd ON pd.account_id = i.account_id
-  WHERE a.opened_on <= $1::date
+  WHERE a.opened_on <= $1::date AND ${inRange('i.account_id', range)}
 ),
 agg AS MATERIALIZED (
   SELECT pos.account_id,
@@ -84,7 +88,7 @@ agg AS MATERIALIZED (
 ),
 held AS MATERIALIZED (
   SELECT h.account_id, range_agg(daterange(h.from_date, h.to_date, '(]')) AS covered
-  FROM holds h
+  FROM holds h WHERE ${inRange('h.account_id', range)}
   GROUP BY h.account_id
 ),
 dd AS MATERIALIZED (
@@ -111,7 +115,7 @@ dd AS MATERIALIZED (
   CROSS JOIN LATERAL (
     SELECT agg.overdue_due_date + COALESCE(a.grace_days, ${grace}) AS delinquent_date
   ) d
-  WHERE a.opened_on <= $1::date
+  WHERE a.opened_on <= $1::date AND ${inRange('a.id', range)}
 )
 SELECT dd.account_id, dd.product, dd.currency,
        GREATEST(0, dd.unpaid_fallen + dd.future_principal - dd.credit)::bigint AS outstanding,

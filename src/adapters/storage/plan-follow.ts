@@ -11,6 +11,7 @@
  */
 import { followPlan, type FollowedPayment } from '../../domain/plans/follow.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import { inRange, type IdRange } from './id-range.ts';
 import type { SqlConnection } from './sql-client.ts';
 
 export interface PlanDayStats {
@@ -136,7 +137,12 @@ async function writeOffRemainders(tx: SqlConnection, table: string, day: LocalDa
   );
 }
 
-export async function followPlans(tx: SqlConnection, asOf: LocalDate): Promise<PlanDayStats> {
+/** Follows the active plans (with a range, of the accounts in it: a partition of the cycle). */
+export async function followPlans(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  range?: IdRange,
+): Promise<PlanDayStats> {
   // What is unpaid of each plan payment: the ledger's prefix rule over the account's schedule
   // (payments fill it oldest-first), for the accounts with an active plan only.
   const active = await tx.query<{
@@ -150,7 +156,8 @@ export async function followPlans(tx: SqlConnection, asOf: LocalDate): Promise<P
     payments: { dueDate: string; amountMinor: number; unpaidMinor: number }[];
   }>(
     `WITH ap AS MATERIALIZED (
-       SELECT id, account_id FROM plans WHERE status = 'active' AND started_on <= $1::date),
+       SELECT id, account_id FROM plans WHERE status = 'active' AND started_on <= $1::date
+         AND ${inRange('account_id', range)}),
      paid AS (
        SELECT y.account_id, sum(y.amount) AS paid FROM payments y
        WHERE y.paid_on <= $1::date AND y.account_id IN (SELECT account_id FROM ap)

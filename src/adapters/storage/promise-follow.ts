@@ -6,6 +6,7 @@
  */
 import { evaluatePromise, type PromisePayment } from '../../domain/promises/promise.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import { inRange, type IdRange } from './id-range.ts';
 import type { SqlConnection } from './sql-client.ts';
 
 export interface PromiseDayStats {
@@ -15,7 +16,12 @@ export interface PromiseDayStats {
   broken: number;
 }
 
-export async function followPromises(tx: SqlConnection, asOf: LocalDate): Promise<PromiseDayStats> {
+/** Follows the open promises (with a range, of the accounts in it: a partition of the cycle). */
+export async function followPromises(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  range?: IdRange,
+): Promise<PromiseDayStats> {
   const open = await tx.query<{
     id: number | string;
     amount: number | string;
@@ -32,7 +38,8 @@ export async function followPromises(tx: SqlConnection, asOf: LocalDate): Promis
              FROM payments y
              WHERE y.account_id = p.account_id AND y.paid_on >= p.made_on
                AND y.paid_on <= least($1::date, p.promised_for + p.grace_days)) AS payments
-     FROM promises p WHERE p.status = 'open' AND p.made_on <= $1::date`,
+     FROM promises p WHERE p.status = 'open' AND p.made_on <= $1::date
+       AND ${inRange('p.account_id', range)}`,
     [asOf],
   );
   const stats: PromiseDayStats = { open: 0, kept: 0, partiallyKept: 0, broken: 0 };
@@ -73,7 +80,7 @@ export async function followPromises(tx: SqlConnection, asOf: LocalDate): Promis
        DROP TABLE promise_day`,
     );
   }
-  if (stats.broken + stats.partiallyKept > 0) await notifyBroken(tx, asOf);
+  if (stats.broken + stats.partiallyKept > 0) await notifyBroken(tx, asOf, range);
   return stats;
 }
 
@@ -81,7 +88,7 @@ export async function followPromises(tx: SqlConnection, asOf: LocalDate): Promis
  * A promise not kept is a call task for the collector who took it (or the pool, when no
  * collector took it), due the next day: the collector hears of it in the queue.
  */
-async function notifyBroken(tx: SqlConnection, asOf: LocalDate): Promise<void> {
+async function notifyBroken(tx: SqlConnection, asOf: LocalDate, range?: IdRange): Promise<void> {
   await tx.query(
     `WITH n AS (
        INSERT INTO tasks (dispatch_id, kind, account_id, customer_id, queue, priority, due_on,
@@ -95,6 +102,7 @@ async function notifyBroken(tx: SqlConnection, asOf: LocalDate): Promise<void> {
               'cycle', now(), now()
        FROM promises p LEFT JOIN collectors c ON c.id = p.made_by AND c.active
        WHERE p.status IN ('broken', 'partially_kept') AND p.resolved_on = $1::date
+         AND ${inRange('p.account_id', range)}
        ON CONFLICT (promise_id) WHERE source = 'broken_promise' DO NOTHING
        RETURNING id, assignee)
      INSERT INTO task_events (task_id, at, actor, action, detail)

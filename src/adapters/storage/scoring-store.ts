@@ -206,27 +206,50 @@ async function scoringTable(
   return codes;
 }
 
-/**
- * Scores every account of `states` (the day's states) with each purpose's active model,
- * classifies every account, follows the open snapshots, takes a new one on the first day of
- * a month (or when the model has none), and records the day's monitoring. In the caller's
- * transaction; $1 is the day.
- */
-export async function scoreDay(
-  tx: SqlConnection,
-  asOf: LocalDate,
-  states: string,
-  policy: LedgerPolicy,
-  classification: Classification,
-  /** At most this many bin codes per model, or it is scored row by row (for tests). */
-  codeLimit?: number,
-): Promise<ScoreDayStats> {
-  const t0 = performance.now();
+/** One purpose's share of the day's scoring over some accounts (a partition of the cycle). */
+export interface ScorePartial {
+  purpose: string;
+  accounts: number;
+  changed: number;
+  ms: number;
+  /** Today's scores of the purpose's population per training bin and band. */
+  counts: { bin: number; band: string; n: number; sum: number }[];
+}
+
+export interface AccountScoreStats {
+  partials: ScorePartial[];
+  tiers: number;
+  scoreMs: number;
+}
+
+/** The population a purpose's model is judged on: the accounts it was trained on. */
+function populationOf(purpose: string): string {
+  const known = isPurposeName(purpose) ? PURPOSES[purpose] : null;
+  return !known
+    ? 'true'
+    : known.population === 'current'
+      ? 'sc.past_due_days = 0 AND sc.outstanding > 0'
+      : 'sc.past_due_days > 0';
+}
+
+/** Whether `asOf` takes a snapshot of a purpose's scores (on the first day of a month, and on
+ * the first day a model is scored), decided alike by every partition until the day's run of
+ * the snapshot is recorded when the day finishes. */
+async function snapshotDue(tx: SqlConnection, m: ActiveModel, asOf: LocalDate): Promise<boolean> {
+  const due = await tx.query<{ due: boolean }>(
+    `SELECT (extract(day FROM $2::date) = 1
+             OR NOT EXISTS (SELECT 1 FROM score_snapshot_runs WHERE purpose = $1 AND model_id = $3))
+            AND NOT EXISTS (SELECT 1 FROM score_snapshot_runs WHERE purpose = $1 AND as_of = $2::date) AS due`,
+    [m.purpose, asOf, m.id],
+  );
+  return due.rows[0]?.due === true;
+}
+
+/** Purposes that no longer have an active model have no scores (portfolio-wide, idempotent). */
+export async function removeStaleScores(tx: SqlConnection): Promise<void> {
   const models = await activeModels(tx);
-  const limits = parseMonitoringLimits(await readSetting(tx, LIMITS_KEY));
-  const stats: ScoreDayStats = { purposes: [], tiers: 0, scoreMs: 0 };
-  // a purpose without an active model has no scores (the purposes scored: a skip scan of
-  // the purpose index, one probe per purpose, rather than a scan of every score)
+  // the purposes scored: a skip scan of the purpose index, one probe per purpose, rather than
+  // a scan of every score
   const present = await tx.query<{ purpose: string }>(
     `WITH RECURSIVE p AS (
        SELECT min(purpose) AS purpose FROM account_scores
@@ -240,6 +263,47 @@ export async function scoreDay(
     .filter((x) => !models.some((m) => m.purpose === x));
   if (stale.length > 0)
     await tx.query('DELETE FROM account_scores WHERE purpose = ANY($1::text[])', [stale]);
+}
+
+/**
+ * Scores every account of `states` (the day's states) with each purpose's active model,
+ * classifies every account, follows the open snapshots and takes today's when due, and
+ * records the day's monitoring: `scoreAccounts` and `finishScores` in one. In the caller's
+ * transaction; $1 is the day.
+ */
+export async function scoreDay(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  states: string,
+  policy: LedgerPolicy,
+  classification: Classification,
+  /** At most this many bin codes per model, or it is scored row by row (for tests). */
+  codeLimit?: number,
+): Promise<ScoreDayStats> {
+  const t0 = performance.now();
+  await removeStaleScores(tx);
+  const part = await scoreAccounts(tx, asOf, states, policy, classification, codeLimit);
+  const purposes = await finishScores(tx, asOf, [part.partials]);
+  return { purposes, tiers: part.tiers, scoreMs: Math.round(performance.now() - t0) };
+}
+
+/**
+ * The part of the day's scoring that is each account's own, for the accounts of `states` (the
+ * whole portfolio, or one partition of the cycle): scores and tiers written where they
+ * changed, the open snapshots followed, today's snapshot rows taken when due, and the counts
+ * the day's monitoring sums (`finishScores`).
+ */
+export async function scoreAccounts(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  states: string,
+  policy: LedgerPolicy,
+  classification: Classification,
+  codeLimit?: number,
+): Promise<AccountScoreStats> {
+  const t0 = performance.now();
+  const models = await activeModels(tx);
+  const stats: AccountScoreStats = { partials: [], tiers: 0, scoreMs: 0 };
   for (const m of models) {
     const missing = m.model.characteristics
       .map((c) => c.name)
@@ -276,22 +340,39 @@ export async function scoreDay(
          VALUES (n.account_id, $1, $2, $3::date, n.points, n.probability, n.band, n.reasons)`,
       [m.purpose, m.id, asOf],
     );
-    const accounts = scored.accounts;
-    await tx.query(
-      `INSERT INTO score_runs (purpose, as_of, model_id, accounts, changed, duration_ms)
-       VALUES ($1, $2::date, $3, $4, $5, $6)
-       ON CONFLICT (purpose, as_of) DO UPDATE SET model_id = EXCLUDED.model_id,
-         accounts = EXCLUDED.accounts, changed = EXCLUDED.changed, duration_ms = EXCLUDED.duration_ms`,
-      [m.purpose, asOf, m.id, accounts, changed.rowCount, Math.round(performance.now() - tm)],
+    const population = populationOf(m.purpose);
+    // today's distribution over the training deciles, and the bands
+    const counts = await tx.query<{
+      bin: number;
+      band: string;
+      n: number;
+      sum_probability: number;
+    }>(
+      `SELECT ${binOfPoints(m.model.scoreDistribution.breaks)}::int AS bin, sc.band,
+              count(*)::int AS n, sum(sc.probability) AS sum_probability
+       FROM ${scored.relation} sc WHERE ${population} GROUP BY 1, 2`,
     );
-    const monitored = await monitor(tx, asOf, states, scored.relation, m, limits);
-    stats.purposes.push({
+    await followSnapshots(tx, asOf, states, m);
+    if (isPurposeName(m.purpose) && (await snapshotDue(tx, m, asOf)))
+      await tx.query(
+        `INSERT INTO score_snapshots (purpose, as_of, account_id, model_id, band, probability, past_due_days,
+           worst_past_due_days, cured_or_paid)
+         SELECT $1, $2::date, sc.account_id, $3, sc.band, sc.probability, sc.past_due_days, 0, false
+         FROM ${scored.relation} sc WHERE ${population}
+         ON CONFLICT (purpose, as_of, account_id) DO NOTHING`,
+        [m.purpose, asOf, m.id],
+      );
+    stats.partials.push({
       purpose: m.purpose,
-      version: m.version,
-      accounts,
+      accounts: scored.accounts,
       changed: changed.rowCount,
-      psi: monitored.psi,
-      alerts: monitored.alerts.length,
+      ms: Math.round(performance.now() - tm),
+      counts: counts.rows.map((r) => ({
+        bin: r.bin,
+        band: r.band,
+        n: r.n,
+        sum: Number(r.sum_probability),
+      })),
     });
   }
   // the tiers, written as the scores are: only the changed and the new
@@ -311,87 +392,112 @@ export async function scoreDay(
   return stats;
 }
 
-/** Follows the open snapshots, takes today's when due, and records the monitoring figures. */
-async function monitor(
+/**
+ * Follows the open snapshots of a purpose with today's states of `states`, only in what the
+ * purpose's event needs: the worst days past due (early warning; only an account past due today
+ * can raise it), or whether the account cured or paid (collection; only one not yet cured can
+ * change). The snapshots stay open for today until the day finishes (`finishScores`).
+ */
+async function followSnapshots(
   tx: SqlConnection,
   asOf: LocalDate,
   states: string,
-  scores: string,
   m: ActiveModel,
+): Promise<void> {
+  if (!isPurposeName(m.purpose)) return;
+  const open = `r.purpose = $1 AND r.followed_to < $2::date AND $2::date <= r.as_of + r.horizon_days
+       AND sn.purpose = r.purpose AND sn.as_of = r.as_of AND s.account_id = sn.account_id`;
+  await tx.query(
+    m.purpose === 'early_warning'
+      ? `UPDATE score_snapshots sn SET worst_past_due_days = s.past_due_days
+         FROM score_snapshot_runs r,
+              (SELECT account_id, past_due_days FROM ${states} WHERE past_due_days > 0) s
+         WHERE ${open} AND s.past_due_days > sn.worst_past_due_days`
+      : `UPDATE score_snapshots sn SET cured_or_paid = true
+         FROM score_snapshot_runs r, ${states} s
+         WHERE ${open} AND NOT sn.cured_or_paid
+           AND (s.past_due_days = 0 OR COALESCE(s.last_paid_on > sn.as_of, false))`,
+    [m.purpose, asOf],
+  );
+}
+
+/**
+ * What the day's scoring records for the whole portfolio, from the partials of every part of
+ * it (`scoreAccounts`): the runs, the snapshots followed to today and today's recorded, and
+ * the monitoring (stability, bands, calibration, alerts). Idempotent.
+ */
+export async function finishScores(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  parts: readonly (readonly ScorePartial[])[],
+): Promise<PurposeScoreRun[]> {
+  const models = await activeModels(tx);
+  const limits = parseMonitoringLimits(await readSetting(tx, LIMITS_KEY));
+  const out: PurposeScoreRun[] = [];
+  for (const m of models) {
+    const mine = parts.flatMap((p) => p.filter((x) => x.purpose === m.purpose));
+    const accounts = mine.reduce((t, x) => t + x.accounts, 0);
+    const changed = mine.reduce((t, x) => t + x.changed, 0);
+    await tx.query(
+      `INSERT INTO score_runs (purpose, as_of, model_id, accounts, changed, duration_ms)
+       VALUES ($1, $2::date, $3, $4, $5, $6)
+       ON CONFLICT (purpose, as_of) DO UPDATE SET model_id = EXCLUDED.model_id,
+         accounts = EXCLUDED.accounts, changed = EXCLUDED.changed, duration_ms = EXCLUDED.duration_ms`,
+      [m.purpose, asOf, m.id, accounts, changed, mine.reduce((t, x) => t + x.ms, 0)],
+    );
+    const monitored = await monitor(
+      tx,
+      asOf,
+      m,
+      mine.flatMap((x) => x.counts),
+      limits,
+    );
+    out.push({
+      purpose: m.purpose,
+      version: m.version,
+      accounts,
+      changed,
+      psi: monitored.psi,
+      alerts: monitored.alerts.length,
+    });
+  }
+  return out;
+}
+
+/** Closes today's following of the open snapshots, records today's snapshot when due, and the
+ * day's monitoring figures from today's counts. */
+async function monitor(
+  tx: SqlConnection,
+  asOf: LocalDate,
+  m: ActiveModel,
+  counts: readonly ScorePartial['counts'][number][],
   limits: MonitoringLimits,
 ): Promise<{ psi: number; alerts: Alert[] }> {
   const known = isPurposeName(m.purpose) ? PURPOSES[m.purpose] : null;
-  // the model is judged on the accounts it is for: those it was trained on
-  const population = !known
-    ? 'true'
-    : known.population === 'current'
-      ? 'sc.past_due_days = 0 AND sc.outstanding > 0'
-      : 'sc.past_due_days > 0';
-  // today's distribution over the training deciles, and the bands
-  const { breaks, counts: trainingCounts } = m.model.scoreDistribution;
-  // today's scores of the purpose (`scores`), of its population
-  const counts = await tx.query<{ bin: number; band: string; n: number; sum_probability: number }>(
-    `SELECT ${binOfPoints(breaks)}::int AS bin, sc.band, count(*)::int AS n,
-            sum(sc.probability) AS sum_probability
-     FROM ${scores} sc WHERE ${population} GROUP BY 1, 2`,
-  );
+  const { counts: trainingCounts } = m.model.scoreDistribution;
   const today = new Array<number>(trainingCounts.length).fill(0);
   const byBand = new Map<string, { accounts: number; sum: number }>();
-  for (const r of counts.rows) {
+  for (const r of counts) {
     today[r.bin] = (today[r.bin] ?? 0) + r.n;
     const b = byBand.get(r.band) ?? { accounts: 0, sum: 0 };
     b.accounts += r.n;
-    b.sum += Number(r.sum_probability);
+    b.sum += r.sum;
     byBand.set(r.band, b);
   }
   const psi = stability(trainingCounts, today);
   let calibration: (BandCalibration & { snapshot: LocalDate })[] | null = null;
   if (known) {
-    // follow the open snapshots with today's states, only in what the purpose's event needs:
-    // the worst days past due (early warning; only an account past due today can raise it),
-    // or whether the account cured or paid (collection; only one not yet cured can change)
-    const open = `r.purpose = $1 AND r.followed_to < $2::date AND $2::date <= r.as_of + r.horizon_days
-         AND sn.purpose = r.purpose AND sn.as_of = r.as_of AND s.account_id = sn.account_id`;
-    await tx.query(
-      m.purpose === 'early_warning'
-        ? `UPDATE score_snapshots sn SET worst_past_due_days = s.past_due_days
-           FROM score_snapshot_runs r,
-                (SELECT account_id, past_due_days FROM ${states} WHERE past_due_days > 0) s
-           WHERE ${open} AND s.past_due_days > sn.worst_past_due_days`
-        : `UPDATE score_snapshots sn SET cured_or_paid = true
-           FROM score_snapshot_runs r, ${states} s
-           WHERE ${open} AND NOT sn.cured_or_paid
-             AND (s.past_due_days = 0 OR COALESCE(s.last_paid_on > sn.as_of, false))`,
-      [m.purpose, asOf],
-    );
     await tx.query(
       `UPDATE score_snapshot_runs SET followed_to = $2::date
        WHERE purpose = $1 AND followed_to < $2::date AND $2::date <= as_of + horizon_days`,
       [m.purpose, asOf],
     );
-    // a snapshot on the first day of a month, and on the first day a model is scored
-    const due = await tx.query<{ due: boolean }>(
-      `SELECT (extract(day FROM $2::date) = 1
-               OR NOT EXISTS (SELECT 1 FROM score_snapshot_runs WHERE purpose = $1 AND model_id = $3))
-              AND NOT EXISTS (SELECT 1 FROM score_snapshot_runs WHERE purpose = $1 AND as_of = $2::date) AS due`,
-      [m.purpose, asOf, m.id],
-    );
-    if (due.rows[0]?.due) {
+    if (await snapshotDue(tx, m, asOf)) {
       await tx.query(
         `INSERT INTO score_snapshot_runs (purpose, as_of, model_id, horizon_days, accounts, followed_to)
-         VALUES ($1, $2::date, $3, $4, 0, $2::date)`,
+         SELECT $1, $2::date, $3, $4, count(*), $2::date FROM score_snapshots
+         WHERE purpose = $1 AND as_of = $2::date`,
         [m.purpose, asOf, m.id, known.horizonDays],
-      );
-      const ins = await tx.query(
-        `INSERT INTO score_snapshots (purpose, as_of, account_id, model_id, band, probability, past_due_days,
-           worst_past_due_days, cured_or_paid)
-         SELECT $1, $2::date, sc.account_id, $3, sc.band, sc.probability, sc.past_due_days, 0, false
-         FROM ${scores} sc WHERE ${population}`,
-        [m.purpose, asOf, m.id],
-      );
-      await tx.query(
-        'UPDATE score_snapshot_runs SET accounts = $3 WHERE purpose = $1 AND as_of = $2::date',
-        [m.purpose, asOf, ins.rowCount],
       );
     }
     // the latest snapshot whose horizon has passed: predicted against actual by band

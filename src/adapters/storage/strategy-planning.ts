@@ -10,6 +10,7 @@ import { currencyExponent } from '../../domain/money/currency.ts';
 import { diffDays, type LocalDate } from '../../domain/time/date.ts';
 import { planFacts } from './plan-follow.ts';
 import { promiseFacts } from './promise-follow.ts';
+import { inRange, type IdRange } from './id-range.ts';
 import type { SqlConnection } from './sql-client.ts';
 import { activeStrategyId, versionInForce, versionRow } from './strategy-store.ts';
 
@@ -21,29 +22,45 @@ export interface PlanStats {
   planMs: number;
 }
 
-/** Forgets path events and untouched actions from `from` on, and rebuilds assignments before it. */
-export async function restoreStrategyState(tx: SqlConnection, from: LocalDate): Promise<void> {
+/**
+ * Forgets path events and untouched actions from `from` on, and rebuilds assignments before it;
+ * with a range, of the accounts in it only (a partition of the cycle).
+ */
+export async function restoreStrategyState(
+  tx: SqlConnection,
+  from: LocalDate,
+  range?: IdRange,
+): Promise<void> {
+  const of = (column: string) => inRange(column, range);
   const later = await tx.query(
-    `SELECT 1 FROM strategy_path_events WHERE on_date >= $1::date
-     UNION ALL SELECT 1 FROM planned_actions WHERE planned_for >= $1::date
-     UNION ALL SELECT 1 FROM experiment_assignments WHERE assigned_on >= $1::date LIMIT 1`,
+    `SELECT 1 FROM strategy_path_events WHERE on_date >= $1::date AND ${of('account_id')}
+     UNION ALL SELECT 1 FROM planned_actions WHERE planned_for >= $1::date AND ${of('account_id')}
+     UNION ALL SELECT 1 FROM experiment_assignments WHERE assigned_on >= $1::date
+       AND ${of('account_id')} LIMIT 1`,
     [from],
   );
   if (later.rows.length === 0) return;
-  await tx.query('DELETE FROM strategy_path_events WHERE on_date >= $1::date', [from]);
-  await tx.query('DELETE FROM experiment_assignments WHERE assigned_on >= $1::date', [from]);
+  await tx.query(
+    `DELETE FROM strategy_path_events WHERE on_date >= $1::date AND ${of('account_id')}`,
+    [from],
+  );
+  await tx.query(
+    `DELETE FROM experiment_assignments WHERE assigned_on >= $1::date AND ${of('account_id')}`,
+    [from],
+  );
   await tx.query(
     // Actions already dispatched happened (or were decided on): they stay.
     `DELETE FROM planned_actions pa WHERE planned_for >= $1::date AND status IN ('planned', 'skipped')
+       AND ${of('pa.account_id')}
        AND NOT EXISTS (SELECT 1 FROM dispatches d WHERE d.action_id = pa.id)`,
     [from],
   );
-  await tx.query('DELETE FROM strategy_assignments');
+  await tx.exec(`DELETE FROM strategy_assignments WHERE ${of('account_id')}`);
   await tx.query(
     `INSERT INTO strategy_assignments (account_id, strategy_version_id, segment_id, bucket, entered_on)
      SELECT account_id, strategy_version_id, segment_id, bucket, on_date FROM (
        SELECT DISTINCT ON (account_id) * FROM strategy_path_events
-       WHERE on_date < $1::date ORDER BY account_id, on_date DESC) last
+       WHERE on_date < $1::date AND ${of('account_id')} ORDER BY account_id, on_date DESC) last
      WHERE segment_id IS NOT NULL`,
     [from],
   );
@@ -173,16 +190,18 @@ async function runningExperiments(tx: SqlConnection, day: LocalDate): Promise<Ru
 
 /**
  * Plans `day` for every account in `states` (a table of the day's account states) under the
- * version of the active strategy in force that day.
+ * version of the active strategy in force that day. With a range, `states` holds the accounts
+ * of that range (a partition of the cycle), and only their strategy state is restored first.
  */
 export async function planDay(
   tx: SqlConnection,
   day: LocalDate,
   states: string,
   planner: DayPlanner,
+  range?: IdRange,
 ): Promise<PlanStats> {
   const t0 = performance.now();
-  await restoreStrategyState(tx, day);
+  await restoreStrategyState(tx, day, range);
   const inForce = await versionInForce(tx, await activeStrategyId(tx), day);
   const experiments = await runningExperiments(tx, day);
   if (!inForce && experiments.length === 0)

@@ -24,7 +24,11 @@ export interface CycleRun extends CycleDayResult {
   finishedAt: string;
 }
 
-/** Storage of the daily cycle. Each call is one transaction: all of it or none of it. */
+/**
+ * Storage of the daily cycle. Each call is one transaction: all of it or none of it, except
+ * runDay, which is a day's preparation, partitions and finish (each one transaction, each
+ * idempotent, so a day interrupted midway is completed by running it again).
+ */
 export interface CycleStore {
   /** The latest cycled date, or null before the first cycle. */
   lastCycled(): Promise<LocalDate | null>;
@@ -37,8 +41,74 @@ export interface CycleStore {
     policy: LedgerPolicy,
     startedAt: Date,
     planner?: DayPlanner,
+    /** Partitions the day is cycled in, one after the other (default 1). */
+    partitions?: number,
   ): Promise<CycleDayResult>;
   /** Forgets every cycled date from `from` on and restores the states as of the date before. */
   rewind(from: LocalDate, policy: LedgerPolicy): Promise<void>;
   runs(limit: number): Promise<CycleRun[]>;
+}
+
+/** A partition of a day's cycle as stored: its range of accounts and its progress. */
+export interface CyclePartitionStatus {
+  part: number;
+  /** The range of account ids, (afterId, upToId]; the last has no upper bound. */
+  afterId: number;
+  upToId: number | null;
+  /** Accounts in the range when the day was prepared. */
+  planned: number;
+  state: 'pending' | 'running' | 'done';
+  worker: string | null;
+  attempts: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  accounts: number | null;
+  transitions: number | null;
+  actions: number | null;
+  lastError: string | null;
+}
+
+export interface CycleDayStatus {
+  asOf: LocalDate;
+  state: 'running' | 'done';
+  partitions: number;
+  done: number;
+  startedAt: string;
+  finishedAt: string | null;
+  /** When what follows the day (alerts, dispatch) was done after it was finished. */
+  followedAt: string | null;
+  parts: CyclePartitionStatus[];
+}
+
+/** What one partition did. */
+export interface CyclePartitionResult {
+  asOf: LocalDate;
+  part: number;
+  accounts: number;
+  transitions: number;
+  actions: number;
+  durationMs: number;
+}
+
+/**
+ * The daily cycle in partitions, for workers that share a day: the day is prepared (its
+ * partitions, balanced by account count), each partition is cycled by any worker, and the day is
+ * finished once all are done. Each step is one transaction and idempotent.
+ */
+export interface PartitionedCycleStore extends CycleStore {
+  /** Splits the day into (at most) `partitions` ranges of accounts, all pending; returns them. */
+  prepareDay(asOf: LocalDate, startedAt: Date, partitions: number): Promise<CycleDayStatus>;
+  runPartition(
+    asOf: LocalDate,
+    part: number,
+    policy: LedgerPolicy,
+    options?: { planner?: DayPlanner; worker?: string },
+  ): Promise<CyclePartitionResult>;
+  /** Records the day from its partitions; null while some are not done. */
+  finishDay(asOf: LocalDate): Promise<CycleDayResult | null>;
+  /** Records that what follows the finished day was done (the queue does it once). */
+  dayFollowed(asOf: LocalDate): Promise<void>;
+  /** The day's partitions and their progress (default: the latest day prepared). */
+  status(asOf?: LocalDate): Promise<CycleDayStatus | null>;
 }

@@ -19,6 +19,8 @@ export interface CycleDeps {
   planner?: DayPlanner;
   /** Runs after each day is cycled, before the next (the day's dispatch). */
   afterDay?: (day: LocalDate) => Promise<void>;
+  /** Partitions each day is cycled in, one after the other (default 1). */
+  partitions?: number;
 }
 
 export interface CycleRange {
@@ -46,7 +48,13 @@ export async function runCycles(
   const days = dateRange(range.from, to);
   const results: CycleDayResult[] = [];
   for (const [i, day] of days.entries()) {
-    const r = await deps.cycles.runDay(day, policy, deps.clock.now(), deps.planner);
+    const r = await deps.cycles.runDay(
+      day,
+      policy,
+      deps.clock.now(),
+      deps.planner,
+      deps.partitions,
+    );
     if (deps.afterDay) await deps.afterDay(day);
     results.push(r);
     onDay?.(r, i, days.length);
