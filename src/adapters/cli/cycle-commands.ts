@@ -71,7 +71,9 @@ export function statusText(s: CycleDayStatus, now: Date): string {
         counts,
         x.attempts > 1 ? ` (attempt ${x.attempts})` : '',
         x.lastError ? ` last error: ${x.lastError}` : '',
-      ].join(' '),
+      ]
+        .join(' ')
+        .trimEnd(),
     );
   }
   return lines.join('\n');
