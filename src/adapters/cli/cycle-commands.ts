@@ -61,6 +61,10 @@ export function statusText(s: CycleDayStatus, now: Date): string {
       x.state === 'done'
         ? `${x.accounts} accounts, ${x.transitions} transitions, ${x.actions} actions`
         : `${x.planned} accounts planned`;
+    const notes = [
+      x.attempts > 1 ? `(attempt ${x.attempts})` : '',
+      x.lastError ? `last error: ${x.lastError}` : '',
+    ].filter(Boolean);
     lines.push(
       [
         `  #${x.part}`.padEnd(6),
@@ -69,8 +73,7 @@ export function statusText(s: CycleDayStatus, now: Date): string {
         (x.worker ?? '-').padEnd(28),
         time.padEnd(14),
         counts,
-        x.attempts > 1 ? ` (attempt ${x.attempts})` : '',
-        x.lastError ? ` last error: ${x.lastError}` : '',
+        ...notes,
       ]
         .join(' ')
         .trimEnd(),
