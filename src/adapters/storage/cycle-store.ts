@@ -287,6 +287,8 @@ export class SqlCycleStore implements PartitionedCycleStore {
               'cycle_new',
               policy,
               await this.scoring.classification(tx),
+              undefined,
+              range,
             )
           : undefined;
         fault('scores');

@@ -4,6 +4,7 @@
  * as CASE expressions), and the classification standard as one CASE. The domain's scorer and
  * classifier are the specification; test/storage/scoring.test.ts demands identical results.
  */
+import { inRange, type IdRange } from './id-range.ts';
 import type { Classification, TierRule } from '../../domain/scoring/classification.ts';
 import type { ScorecardModel } from '../../domain/scoring/model.ts';
 import { MISSING_TOKENS } from '../../domain/scoring/table.ts';
@@ -214,7 +215,10 @@ export function behaviourFeaturesStatements(
   target: string,
   only?: readonly string[],
   shape?: FeatureShape,
+  /** The accounts of `states` lie in this range (a partition of the cycle): read only theirs. */
+  range?: IdRange,
 ): { sql: string; params: boolean }[] {
+  const mine = (column: string) => (range ? ` AND ${inRange(column, range)}` : '');
   const unknown = (only ?? []).filter((n) => !BEHAVIOUR_FEATURES.some((f) => f.name === n));
   if (unknown.length > 0) throw new RangeError(`unknown characteristics: ${unknown.join(', ')}`);
   const features = only
@@ -244,7 +248,7 @@ export function behaviourFeaturesStatements(
       'inst',
       `SELECT i.account_id, sum(i.principal_due + i.interest_due + i.fees_due) AS due_180d,
               avg(i.principal_due + i.interest_due + i.fees_due) AS avg_instalment
-       FROM instalments i WHERE i.due_date > $1::date - 180 AND i.due_date <= $1::date
+       FROM instalments i WHERE i.due_date > $1::date - 180 AND i.due_date <= $1::date${mine('i.account_id')}
        GROUP BY i.account_id`,
     ),
     ...temp(
@@ -259,7 +263,7 @@ export function behaviourFeaturesStatements(
                   : ''
               }
        FROM payments p${partial ? ` LEFT JOIN ${target}_inst i ON i.account_id = p.account_id` : ''}
-       WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date
+       WHERE p.paid_on > $1::date - 180 AND p.paid_on <= $1::date${mine('p.account_id')}
        GROUP BY p.account_id`,
     ),
     ...temp(
@@ -268,7 +272,7 @@ export function behaviourFeaturesStatements(
               count(*) FILTER (WHERE t.from_bucket = ${first} AND t.to_bucket <> ${first}) AS delinquency_entries_365d,
               max(${rank}) AS worst_bucket_rank_365d
        FROM bucket_transitions t JOIN accounts a ON a.id = t.account_id
-       WHERE t.on_date > $1::date - 365 AND t.on_date <= $1::date
+       WHERE t.on_date > $1::date - 365 AND t.on_date <= $1::date${mine('t.account_id')}
        GROUP BY t.account_id`,
     ),
     ...temp(
@@ -291,7 +295,7 @@ export function behaviourFeaturesStatements(
       'bp',
       `SELECT c.account_id, count(*) AS broken_promises_90d
        FROM contact_attempts c JOIN customers cu ON cu.id = c.customer_id
-       WHERE c.outcome = 'promise_to_pay' AND c.account_id IS NOT NULL
+       WHERE c.outcome = 'promise_to_pay' AND c.account_id IS NOT NULL${mine('c.account_id')}
          AND c.ts > ($1::date - 91)::timestamp AT TIME ZONE 'UTC'
          AND (c.ts AT TIME ZONE cu.timezone)::date > $1::date - 90
          AND (c.ts AT TIME ZONE cu.timezone)::date <= $1::date - 7
@@ -331,8 +335,9 @@ export async function computeBehaviourFeatures(
   asOf: string,
   only?: readonly string[],
   shape?: FeatureShape,
+  range?: IdRange,
 ): Promise<void> {
-  for (const st of behaviourFeaturesStatements(states, policy, target, only, shape))
+  for (const st of behaviourFeaturesStatements(states, policy, target, only, shape, range))
     if (st.params) await tx.query(st.sql, [asOf]);
     else await tx.exec(st.sql);
 }

@@ -35,6 +35,7 @@ import {
   type ScoreSource,
 } from './score-sql.ts';
 import { compileScorer, scoreBins } from '../../domain/scoring/scorecard.ts';
+import type { IdRange } from './id-range.ts';
 import type { Database, SqlConnection } from './sql-client.ts';
 import type {
   AccountScores,
@@ -180,6 +181,7 @@ async function scoringTable(
   models: readonly ActiveModel[],
   table: string,
   codeLimit?: number,
+  range?: IdRange,
 ): Promise<(BinCode | null)[]> {
   const used = [...new Set(models.flatMap((m) => m.model.characteristics.map((c) => c.name)))];
   const codes = models.map((m, i) => {
@@ -199,10 +201,16 @@ async function scoringTable(
       codes[i] ? [`${binCodeExpr(m.model, 'f')} AS ${codes[i].column}`] : [],
     ),
   ].join(',\n       ');
-  await computeBehaviourFeatures(tx, states, policy, table, asOf, used, {
-    state: STATE_COLUMNS,
-    outer,
-  });
+  await computeBehaviourFeatures(
+    tx,
+    states,
+    policy,
+    table,
+    asOf,
+    used,
+    { state: STATE_COLUMNS, outer },
+    range,
+  );
   return codes;
 }
 
@@ -300,6 +308,8 @@ export async function scoreAccounts(
   policy: LedgerPolicy,
   classification: Classification,
   codeLimit?: number,
+  /** The accounts of `states` lie in this range (a partition of the cycle). */
+  range?: IdRange,
 ): Promise<AccountScoreStats> {
   const t0 = performance.now();
   const models = await activeModels(tx);
@@ -316,7 +326,9 @@ export async function scoreAccounts(
   // the scoring table (or, with no model, the states: every account still gets a tier)
   const table = models.length > 0 ? 'score_features' : states;
   const codes =
-    models.length > 0 ? await scoringTable(tx, states, policy, asOf, models, table, codeLimit) : [];
+    models.length > 0
+      ? await scoringTable(tx, states, policy, asOf, models, table, codeLimit, range)
+      : [];
   // each purpose's scores of the day, kept until the tiers are set
   const sources = new Map<string, ScoreSource>();
   const scratch: string[] = models.length > 0 ? [table] : [];
