@@ -89,5 +89,6 @@ describe(`recoup audit verify (${ENGINE})`, () => {
     const gap = h.recoup('audit', 'verify');
     expect(gap.code).toBe(1);
     expect(gap.out).toContain('BROKEN at entry 3: entries 2–2 are missing');
-  });
+    // a dozen command-line runs and four openings of the database: minutes on a loaded machine
+  }, 300_000);
 });
