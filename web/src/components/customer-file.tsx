@@ -8,7 +8,7 @@ import { get, post, qs } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useUser } from '../session.ts';
 import { mayUnmask } from '../../../src/domain/access/roles.ts';
-import { Async, Card, Table, useAction, useLoad } from './ui.tsx';
+import { Async, Card, Pager, Table, useAction, useCursors, useLoad } from './ui.tsx';
 import { minorToAmount } from '../money.ts';
 
 interface ContactPoint {
@@ -302,8 +302,8 @@ function Notes({ f, onAdded }: { f: CustomerFileData; onAdded: () => void }) {
 
 function Timeline({ id, unmask, limit }: { id: string; unmask: boolean; limit: number }) {
   const { t, dateTime, tm } = useI18n();
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursors<string>();
+  const cursor = pages.cursor;
   const page = useLoad(
     () =>
       get<{ items: Entry[]; next: string | null }>(
@@ -328,20 +328,11 @@ function Timeline({ id, unmask, limit }: { id: string; unmask: boolean; limit: n
                 </li>
               ))}
             </ul>
-            <div className="pager">
-              <button
-                disabled={cursors.length <= 1}
-                onClick={() => setCursors(cursors.slice(0, -1))}
-              >
-                {t('common.previous')}
-              </button>
-              <button
-                disabled={!p.next}
-                onClick={() => setCursors([...cursors, p.next ?? undefined])}
-              >
-                {t('common.next')}
-              </button>
-            </div>
+            <Pager
+              page={pages.page}
+              hasNext={p.next !== null}
+              onPage={(n) => (n < pages.page ? pages.back() : pages.forward(p.next!))}
+            />
           </>
         )}
       </Async>

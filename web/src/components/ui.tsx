@@ -160,6 +160,21 @@ export function Table<R>({
   );
 }
 
+/**
+ * The pages seen so far of a list the server pages by cursor: the cursor of the current page,
+ * its number, and moving on (to the `next` the server gave) or back.
+ */
+export function useCursors<C>() {
+  const [cursors, setCursors] = useState<(C | undefined)[]>([undefined]);
+  return {
+    cursor: cursors[cursors.length - 1],
+    page: cursors.length,
+    forward: (next: C) => setCursors([...cursors, next]),
+    back: () => setCursors(cursors.slice(0, -1)),
+    reset: () => setCursors([undefined]),
+  };
+}
+
 /** Previous / next over a server-side paginated list. */
 export function Pager({
   page,

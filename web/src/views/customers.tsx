@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { get, qs } from '../api.ts';
 import { CustomerFile } from '../components/customer-file.tsx';
-import { Async, Card, Table, useLoad } from '../components/ui.tsx';
+import { Async, Card, Pager, Table, useCursors, useLoad } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { href, useRoute } from '../router.ts';
 
@@ -39,8 +39,8 @@ function Search() {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursors<string>();
+  const cursor = pages.cursor;
   const page = useLoad(
     () =>
       get<{ items: Hit[]; next: string | null }>(`/api/customers${qs({ q, cursor, limit: 25 })}`),
@@ -53,7 +53,7 @@ function Search() {
         onSubmit={(e) => {
           e.preventDefault();
           setQ(text.trim());
-          setCursors([undefined]);
+          pages.reset();
         }}
       >
         <input
@@ -85,21 +85,11 @@ function Search() {
                 { key: 'a', label: t('customer.accounts'), render: (h) => h.accounts.join(', ') },
               ]}
             />
-            <div className="pager">
-              <button
-                disabled={cursors.length <= 1}
-                onClick={() => setCursors(cursors.slice(0, -1))}
-              >
-                {t('common.previous')}
-              </button>
-              <span>{t('common.page', { page: cursors.length })}</span>
-              <button
-                disabled={!p.next}
-                onClick={() => setCursors([...cursors, p.next ?? undefined])}
-              >
-                {t('common.next')}
-              </button>
-            </div>
+            <Pager
+              page={pages.page}
+              hasNext={p.next !== null}
+              onPage={(n) => (n < pages.page ? pages.back() : pages.forward(p.next!))}
+            />
           </>
         )}
       </Async>

@@ -249,33 +249,9 @@ function Body({ d }: { d: OverviewData }) {
           <div className="split">
             <div>
               <h3>{t('overview.payments')}</h3>
-              <Table
-                rows={d.work.payments}
-                rowKey={(r) => r.currency}
-                columns={[
-                  { key: 'n', label: t('common.count'), num: true, render: (r) => num(r.count) },
-                  {
-                    key: 'a',
-                    label: t('common.amount'),
-                    num: true,
-                    render: (r) => money(r.amount, r.currency),
-                  },
-                ]}
-              />
+              <CountAndAmount rows={d.work.payments} />
               <h3>{t('overview.promises')}</h3>
-              <Table
-                rows={d.work.promises}
-                rowKey={(r) => r.currency}
-                columns={[
-                  { key: 'n', label: t('common.count'), num: true, render: (r) => num(r.count) },
-                  {
-                    key: 'a',
-                    label: t('common.amount'),
-                    num: true,
-                    render: (r) => money(r.amount, r.currency),
-                  },
-                ]}
-              />
+              <CountAndAmount rows={d.work.promises} />
             </div>
             <div>
               <h3>{t('overview.outcomes')}</h3>
@@ -297,5 +273,25 @@ function Body({ d }: { d: OverviewData }) {
         </Card>
       </div>
     </>
+  );
+}
+
+/** A count and an amount per currency (the day's payments, or its promises). */
+function CountAndAmount({ rows }: { rows: { currency: string; count: number; amount: string }[] }) {
+  const { t, num, money } = useI18n();
+  return (
+    <Table
+      rows={rows}
+      rowKey={(r) => r.currency}
+      columns={[
+        { key: 'n', label: t('common.count'), num: true, render: (r) => num(r.count) },
+        {
+          key: 'a',
+          label: t('common.amount'),
+          num: true,
+          render: (r) => money(r.amount, r.currency),
+        },
+      ]}
+    />
   );
 }
