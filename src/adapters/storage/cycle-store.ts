@@ -57,6 +57,9 @@ async function computeInto(
 ) {
   // Sort and hash millions of instalment rows in memory rather than in temporary files.
   await tx.query(`SET LOCAL work_mem = '${tx.engine === 'postgres' ? '256MB' : '64MB'}'`);
+  // The just-in-time compiler of a PostgreSQL server spends seconds compiling these large
+  // queries (a third of a partition's time at a million accounts) and saves less than that.
+  if (tx.engine === 'postgres') await tx.query('SET LOCAL jit = off');
   await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${ledgerStateSql(policy, range)}`, [
     asOf,
   ]);
@@ -270,8 +273,14 @@ export class SqlCycleStore implements PartitionedCycleStore {
         );
         const cols = STATE_COLUMNS.join(', ');
         await tx.query(
+          // only the new and the changed states reach the upsert (most accounts keep theirs
+          // from one day to the next, and an unchanged row would still be locked)
           `INSERT INTO account_states (account_id, ${cols})
-           SELECT account_id, ${cols} FROM cycle_new
+           SELECT n.account_id, ${STATE_COLUMNS.map((c) => `n.${c}`).join(', ')}
+           FROM cycle_new n LEFT JOIN account_states s ON s.account_id = n.account_id
+           WHERE s.account_id IS NULL
+              OR (${STATE_COLUMNS.map((c) => `s.${c}`).join(', ')})
+                 IS DISTINCT FROM (${STATE_COLUMNS.map((c) => `n.${c}`).join(', ')})
            ON CONFLICT (account_id) DO UPDATE SET
              ${STATE_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
            WHERE (${STATE_COLUMNS.map((c) => `account_states.${c}`).join(', ')})

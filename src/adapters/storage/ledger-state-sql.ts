@@ -70,7 +70,7 @@ pos AS (
   FROM instalments i
   JOIN accounts a ON a.id = i.account_id
   LEFT JOIN paid pd ON pd.account_id = i.account_id
-  WHERE a.opened_on <= $1::date AND ${inRange('i.account_id', range)}
+  WHERE a.opened_on <= $1::date AND ${inRange('i.account_id', range)} AND ${inRange('a.id', range)}
 ),
 agg AS MATERIALIZED (
   SELECT pos.account_id,
