@@ -8,7 +8,7 @@
  * (`recoup worker`) sharing the partitions. Each run is the same day again, so each changes
  * nothing and is timed alike.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { importFolder } from '../src/adapters/cli/commands.ts';
 import { Progress } from '../src/adapters/cli/progress.ts';
@@ -21,17 +21,15 @@ import {
   args,
   freshPlatform,
   keep,
-  PG_URL,
+  option,
   portfolioFolder,
   record,
   s,
+  spawnWorker,
   timed,
 } from './lib.ts';
 
-const get = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
+const get = option;
 const partitionCounts = (get('partitions') ?? '1,4').split(',').map(Number);
 const workers = Number(get('workers') ?? '2');
 
@@ -62,13 +60,7 @@ for (const n of accounts) {
     const day1 = addDays(AS_OF, -1);
     if ((await p.cycles.lastCycled()) === null) await runCycles(deps(1), { from: day1, to: day1 });
     // the workers, started once; each idles while nothing is queued
-    for (let i = 0; i < workers; i++)
-      children.push(
-        spawn(process.execPath, ['bin/recoup.mjs', 'worker', '--concurrency', '1'], {
-          env: { ...process.env, DATABASE_URL: PG_URL, RECOUP_SCHEMA: schema, LOG_LEVEL: 'warn' },
-          stdio: ['ignore', 'ignore', 'inherit'],
-        }),
-      );
+    for (let i = 0; i < workers; i++) children.push(spawnWorker(schema));
     await new Promise((r) => setTimeout(r, 3000));
     const results: Record<string, number> = {};
     for (const k of partitionCounts) {

@@ -3,12 +3,22 @@
  * run (a schema of its own on the server, a folder of its own for the embedded engine), timers
  * and the result log (.bench/results.jsonl).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { runGenerate } from '../src/adapters/cli/generate.ts';
-import { openPlatform, type Platform } from '../src/adapters/platform.ts';
+import { readFileSync } from 'node:fs';
+import { importFolder } from '../src/adapters/cli/commands.ts';
+import { Progress } from '../src/adapters/cli/progress.ts';
+import { openPlatform, workspaceDeps, type Platform } from '../src/adapters/platform.ts';
+import { prepareDay } from '../src/app/dispatch/dispatcher.ts';
+import type { LocalDate } from '../src/domain/time/date.ts';
+import { runCycles } from '../src/app/cycle/run-cycle.ts';
+import { publishSource } from '../src/app/strategy/strategies.ts';
+import type { Collector } from '../src/app/workspace/ports.ts';
+import { addDays } from '../src/domain/time/date.ts';
 
 export const BENCH_DIR = resolve('.bench');
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -19,11 +29,14 @@ export type EngineName = 'postgres' | 'pglite';
 /** `--keep`: reuse the database a previous run imported (benchmarks of the cycle only). */
 export let keep = false;
 
+/** The value after `--name` on the command line. */
+export const option = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
 export function args(): { accounts: number[]; engines: EngineName[] } {
-  const get = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i > 0 ? process.argv[i + 1] : undefined;
-  };
+  const get = option;
   keep = process.argv.includes('--keep');
   const accounts = (get('accounts') ?? '100000')
     .split(',')
@@ -96,3 +109,85 @@ export const benchSession = (collector: string) => ({
   token: `bench-session-${collector}-0000000000000000000000`,
   csrf: `bench-csrf-${collector}`,
 });
+
+/**
+ * The portfolio of `n` accounts imported into the platform (unless it already holds them), the
+ * default strategy published and a first day, the day before AS_OF, cycled: the starting point
+ * of bench:scale and bench:load, kept in their schema between runs with `--keep`.
+ */
+export async function cycledPortfolio(p: Platform, n: number, partitions: number): Promise<void> {
+  const count = await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM accounts');
+  if (count.rows[0]?.n !== n) {
+    const folder = await portfolioFolder(n);
+    const [report, secs] = await timed(() => importFolder(p, folder, { progress: new Progress() }));
+    if (report.status !== 'imported') throw new Error(`import ${report.status}`);
+    process.stderr.write(`imported ${n} accounts in ${s(secs)} s\n`);
+    await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
+      by: 'bench',
+      reason: 'benchmark',
+      effectiveFrom: '2000-01-01',
+    });
+    await p.db.exec('ANALYZE');
+  }
+  if ((await p.cycles.lastCycled()) === null) {
+    const day1 = addDays(AS_OF, -1);
+    const deps = {
+      cycles: p.cycles,
+      policies: p.policies,
+      clock: { now: () => new Date() },
+      planner: p.planner,
+      partitions,
+    };
+    const [, secs] = await timed(() => runCycles(deps, { from: day1, to: day1 }));
+    process.stderr.write(`first day ${day1} cycled in process in ${s(secs)} s\n`);
+    await p.db.exec('ANALYZE');
+  }
+}
+
+/** A `recoup worker` process on the server's schema (cycle and dispatch jobs). */
+export function spawnWorker(schema: string): ChildProcess {
+  return spawn(process.execPath, ['bin/recoup.mjs', 'worker', '--concurrency', '1'], {
+    env: { ...process.env, DATABASE_URL: PG_URL, RECOUP_SCHEMA: schema, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/**
+ * `count` collectors (`collector-1`…) in an English and a Chinese desk, three in five English,
+ * each taking any queue: the desks of bench:workspace and bench:load.
+ */
+export async function saveBenchDesks(p: Platform, count: number): Promise<void> {
+  const team: Collector[] = Array.from({ length: count }, (_, i) => ({
+    id: `collector-${i + 1}`,
+    name: `Collector ${i + 1}`,
+    team: i % 5 < 3 ? 'desk-en' : 'desk-zh',
+    queues: ['*'],
+    languages: i % 5 < 3 ? ['en'] : ['zh', 'en'],
+    buckets: [],
+    skills: [],
+    territory: null,
+    capacity: 40,
+    active: true,
+  }));
+  await p.workspace.saveTeams([
+    { id: 'desk-en', name: 'English desk', supervisor: null },
+    { id: 'desk-zh', name: 'Chinese desk', supervisor: null },
+  ]);
+  await p.workspace.saveCollectors(team);
+}
+
+/** The day's dispatch prepared and its calls made into tasks in the desks' queues. */
+export function prepareBenchDay(p: Platform, day: LocalDate, now: Date) {
+  return prepareDay(
+    {
+      store: p.dispatch,
+      queue: p.jobs,
+      providers: {},
+      settings: { companyName: 'Bench Lender', publicUrl: 'http://localhost' },
+      actor: 'bench',
+      workspace: workspaceDeps(p, 'Bench Lender'),
+    },
+    day,
+    now,
+  );
+}

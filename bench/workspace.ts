@@ -24,11 +24,8 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { importFolder } from '../src/adapters/cli/commands.ts';
 import { Progress } from '../src/adapters/cli/progress.ts';
-import { workspaceDeps } from '../src/adapters/platform.ts';
 import { runCycles } from '../src/app/cycle/run-cycle.ts';
-import { prepareDay } from '../src/app/dispatch/dispatcher.ts';
 import { publishSource } from '../src/app/strategy/strategies.ts';
-import type { Collector } from '../src/app/workspace/ports.ts';
 import {
   AS_OF,
   benchSession,
@@ -36,7 +33,9 @@ import {
   keep,
   args,
   portfolioFolder,
+  prepareBenchDay,
   record,
+  saveBenchDesks,
   s,
   timed,
 } from './lib.ts';
@@ -91,37 +90,8 @@ try {
       ),
     );
     setup.cycleSeconds = s(cycleSecs);
-    const team: Collector[] = Array.from({ length: collectors }, (_, i) => ({
-      id: `collector-${i + 1}`,
-      name: `Collector ${i + 1}`,
-      team: i % 5 < 3 ? 'desk-en' : 'desk-zh',
-      queues: ['*'],
-      languages: i % 5 < 3 ? ['en'] : ['zh', 'en'],
-      buckets: [],
-      skills: [],
-      territory: null,
-      capacity: 40,
-      active: true,
-    }));
-    await p.workspace.saveTeams([
-      { id: 'desk-en', name: 'English desk', supervisor: null },
-      { id: 'desk-zh', name: 'Chinese desk', supervisor: null },
-    ]);
-    await p.workspace.saveCollectors(team);
-    const [r, prepSecs] = await timed(() =>
-      prepareDay(
-        {
-          store: p.dispatch,
-          queue: p.jobs,
-          providers: {},
-          settings: { companyName: 'Bench Lender', publicUrl: 'http://localhost' },
-          actor: 'bench',
-          workspace: workspaceDeps(p, 'Bench Lender'),
-        },
-        AS_OF,
-        clock.now(),
-      ),
-    );
+    await saveBenchDesks(p, collectors);
+    const [r, prepSecs] = await timed(() => prepareBenchDay(p, AS_OF, clock.now()));
     setup.dispatchAndQueuesSeconds = s(prepSecs);
     process.stderr.write(`queues: ${JSON.stringify(r.queues)}\n`);
   }
