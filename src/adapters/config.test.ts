@@ -105,3 +105,70 @@ describe('configuration from a file', () => {
     expect(parseConfigFile('', 'empty.yaml').values).toEqual({});
   });
 });
+
+describe("the scheduler's configuration", () => {
+  it('takes the time of day and the dispatch from the environment or the file', () => {
+    expect(loadConfig({})).toMatchObject({
+      cycleAt: { hour: 0, minute: 0 },
+      cycleDispatch: 'live',
+      portfolios: [],
+    });
+    expect(loadConfig({ RECOUP_CYCLE_AT: '02:30', RECOUP_CYCLE_DISPATCH: 'none' })).toMatchObject({
+      cycleAt: { hour: 2, minute: 30 },
+      cycleDispatch: 'none',
+    });
+    expect(withFile('cycleAt: "03:15"\n').cycleAt).toEqual({ hour: 3, minute: 15 });
+  });
+
+  it('reads a list of portfolios, each with its schema, time zone and time', () => {
+    const c = withFile(
+      'timezone: Asia/Shanghai\ncycleAt: "02:00"\ncyclePartitions: 4\nportfolios:\n' +
+        '  - schema: cards\n' +
+        '  - schema: loans_uk\n    timezone: Europe/London\n    cycleAt: "01:30"\n    cyclePartitions: 2\n',
+    );
+    expect(c.portfolios).toEqual([
+      {
+        schema: 'cards',
+        timezone: 'Asia/Shanghai',
+        cycleAt: { hour: 2, minute: 0 },
+        cyclePartitions: 4,
+      },
+      {
+        schema: 'loans_uk',
+        timezone: 'Europe/London',
+        cycleAt: { hour: 1, minute: 30 },
+        cyclePartitions: 2,
+      },
+    ]);
+  });
+
+  it('names the key of a bad time, dispatch or portfolio', () => {
+    expect(problems(() => loadConfig({ RECOUP_CYCLE_AT: '25:00' }))).toContain(
+      'RECOUP_CYCLE_AT: "25:00" is not a time of day (HH:MM, 00:00 to 23:59)',
+    );
+    expect(problems(() => withFile('cycleDispatch: simulate\n'))).toContain(
+      'cycleDispatch (/etc/recoup.yaml line 1): "simulate" is not live or none',
+    );
+    const m = problems(() =>
+      withFile('portfolios:\n  - schema: Cards\n    cycleAt: "2am"\n  - timezone: Mars/Olympus\n'),
+    );
+    expect(m).toContain(
+      'portfolios[1].schema (/etc/recoup.yaml line 2): "Cards" is not a lower-case SQL identifier',
+    );
+    expect(m).toContain(
+      'portfolios[1].cycleAt (/etc/recoup.yaml line 3): "2am" is not a time of day',
+    );
+    expect(m).toContain(
+      'portfolios[2].schema (/etc/recoup.yaml): must be a lower-case SQL identifier',
+    );
+    expect(m).toContain(
+      'portfolios[2].timezone (/etc/recoup.yaml line 4): unknown time zone "Mars/Olympus"',
+    );
+    expect(problems(() => withFile('portfolios:\n  - schema: cards\n    every: 1\n'))).toContain(
+      'portfolios[1].every (/etc/recoup.yaml line 3): unknown key',
+    );
+    expect(problems(() => withFile('portfolios: cards\n'))).toContain(
+      'portfolios (/etc/recoup.yaml line 1): must be a list of portfolios',
+    );
+  });
+});

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { isTimeZone } from '../domain/time/zone.ts';
+import { parseTimeOfDay, type TimeOfDay } from '../domain/cycle/schedule.ts';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.ts';
 
 export interface Config {
@@ -35,7 +36,28 @@ export interface Config {
    * embedded engine, 8 on a PostgreSQL server (see cyclePartitions).
    */
   cyclePartitions: number | undefined;
+  /** The local time of day the scheduler starts each day's cycle (RECOUP_CYCLE_AT, 00:00). */
+  cycleAt: TimeOfDay;
+  /** Whether the scheduled days' actions are prepared for dispatch (RECOUP_CYCLE_DISPATCH). */
+  cycleDispatch: 'live' | 'none';
+  /**
+   * The portfolios one `recoup scheduler` serves (the file's `portfolios` list), each a schema
+   * of the server with its time zone and time; empty: the one of `schema` and `timezone`.
+   */
+  portfolios: PortfolioConfig[];
 }
+
+/** A portfolio of the file's `portfolios` list; unset keys are the top-level ones. */
+export interface PortfolioConfig {
+  schema: string;
+  timezone: string;
+  cycleAt: TimeOfDay;
+  cyclePartitions: number | undefined;
+}
+
+/** The keys of an entry of the file's `portfolios` list. */
+const PORTFOLIO_KEYS = ['schema', 'timezone', 'cycleAt', 'cyclePartitions'] as const;
+type PortfolioKey = (typeof PORTFOLIO_KEYS)[number];
 
 /** Partitions of a cycle day by default: one on the embedded engine, eight on a server. */
 export const cyclePartitions = (c: Pick<Config, 'cyclePartitions' | 'databaseUrl'>): number =>
@@ -83,6 +105,8 @@ export const FILE_KEYS = {
   demoAccounts: 'RECOUP_DEMO_ACCOUNTS',
   adminPassword: 'RECOUP_ADMIN_PASSWORD',
   cyclePartitions: 'RECOUP_CYCLE_PARTITIONS',
+  cycleAt: 'RECOUP_CYCLE_AT',
+  cycleDispatch: 'RECOUP_CYCLE_DISPATCH',
   'channels.smtpUrl': 'RECOUP_SMTP_URL',
   'channels.mailFrom': 'RECOUP_MAIL_FROM',
   'channels.smtpLookupUrl': 'RECOUP_SMTP_LOOKUP_URL',
@@ -106,6 +130,8 @@ export interface ConfigFile {
   values: Partial<Record<Variable, string>>;
   /** `channels.smtpUrl (recoup.yaml line 12)`: how an error names a value from the file. */
   where: Partial<Record<Variable, string>>;
+  /** The `portfolios` list: each entry's values and where each was given. */
+  portfolios?: { values: Partial<Record<PortfolioKey, string>>; where: Record<string, string> }[];
 }
 
 const SECTIONS = new Set(
@@ -143,6 +169,10 @@ export function parseConfigFile(text: string, file: string): ConfigFile {
       const key = prefix ? `${prefix}.${name}` : name;
       const where = `${key} (${file}${at(keyNode)})`;
       const value = pair.value as Node | null;
+      if (!prefix && name === 'portfolios') {
+        out.portfolios = portfoliosOf(value, where, (n) => `${file}${at(n)}`, errors);
+        continue;
+      }
       if (!prefix && SECTIONS.has(name)) {
         if (value === null || (isScalar(value) && value.value === null)) continue;
         walk(value, key);
@@ -170,6 +200,41 @@ export function parseConfigFile(text: string, file: string): ConfigFile {
   if (errors.length === 0 && doc.contents !== null) walk(doc.contents, '');
   if (errors.length > 0) throw new ConfigError(`invalid configuration:\n  ${errors.join('\n  ')}`);
   return out;
+}
+
+/** The file's `portfolios`: a list of mappings of PORTFOLIO_KEYS to texts or numbers. */
+function portfoliosOf(
+  node: Node | null,
+  where: string,
+  at: (n: Node | null | undefined) => string,
+  errors: string[],
+): NonNullable<ConfigFile['portfolios']> {
+  if (!isSeq(node)) {
+    errors.push(`${where}: must be a list of portfolios (schema, timezone, cycleAt)`);
+    return [];
+  }
+  return node.items.map((item, i) => {
+    const entry = { values: {} as Partial<Record<PortfolioKey, string>>, where: {} };
+    const name = `portfolios[${i + 1}]`;
+    if (!isMap(item)) {
+      errors.push(`${name} (${at(item as Node)}): must be a mapping of keys to values`);
+      return entry;
+    }
+    for (const pair of item.items) {
+      const k = String(isScalar(pair.key) ? pair.key.value : pair.key);
+      const v = pair.value as Node | null;
+      const here = `${name}.${k} (${at(v ?? (pair.key as Node))})`;
+      if (!(PORTFOLIO_KEYS as readonly string[]).includes(k))
+        errors.push(`${here}: unknown key (the keys are: ${PORTFOLIO_KEYS.join(', ')})`);
+      else if (!isScalar(v) || (typeof v.value !== 'string' && typeof v.value !== 'number'))
+        errors.push(`${here}: must be a text or a number`);
+      else {
+        entry.values[k as PortfolioKey] = String(v.value);
+        (entry.where as Record<string, string>)[k] = here;
+      }
+    }
+    return entry;
+  });
 }
 
 /**
@@ -268,6 +333,36 @@ export function configFrom(env: NodeJS.ProcessEnv, file?: ConfigFile): Config {
     : undefined;
   if (partitions !== undefined && partitions > 1024)
     errors.push(`${from('RECOUP_CYCLE_PARTITIONS')}: "${partitions}" is more than 1024 partitions`);
+  const timeOfDay = (text: string | undefined, name: string): TimeOfDay => {
+    const t = parseTimeOfDay(text ?? '00:00');
+    if (!t) errors.push(`${name}: "${text}" is not a time of day (HH:MM, 00:00 to 23:59)`);
+    return t ?? { hour: 0, minute: 0 };
+  };
+  const cycleAt = timeOfDay(get('RECOUP_CYCLE_AT'), from('RECOUP_CYCLE_AT'));
+  const cycleDispatch = get('RECOUP_CYCLE_DISPATCH') ?? 'live';
+  if (cycleDispatch !== 'live' && cycleDispatch !== 'none')
+    errors.push(`${from('RECOUP_CYCLE_DISPATCH')}: "${cycleDispatch}" is not live or none`);
+  const portfolios = (file?.portfolios ?? []).map((e, i): PortfolioConfig => {
+    const w = (k: PortfolioKey) => e.where[k] ?? `portfolios[${i + 1}].${k} (${file!.file})`;
+    const s = e.values.schema?.trim() ?? '';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s))
+      errors.push(`${w('schema')}: ${s ? `"${s}" is not` : 'must be'} a lower-case SQL identifier`);
+    const zone = e.values.timezone?.trim() ?? timezone;
+    if (!isTimeZone(zone)) errors.push(`${w('timezone')}: unknown time zone "${zone}"`);
+    const n = e.values.cyclePartitions === undefined ? undefined : Number(e.values.cyclePartitions);
+    if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 1024))
+      errors.push(`${w('cyclePartitions')}: "${e.values.cyclePartitions}" is not 1 to 1024`);
+    return {
+      schema: s,
+      timezone: zone,
+      cycleAt: e.values.cycleAt === undefined ? cycleAt : timeOfDay(e.values.cycleAt, w('cycleAt')),
+      cyclePartitions: n ?? partitions,
+    };
+  });
+  const schemas = portfolios.map((x) => x.schema);
+  for (const [i, x] of schemas.entries())
+    if (schemas.indexOf(x) !== i)
+      errors.push(`portfolios[${i + 1}].schema: "${x}" is listed twice`);
   const logLevel = get('LOG_LEVEL')?.toLowerCase() ?? 'info';
   if (!isLogLevel(logLevel))
     errors.push(`${from('LOG_LEVEL')}: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
@@ -285,5 +380,8 @@ export function configFrom(env: NodeJS.ProcessEnv, file?: ConfigFile): Config {
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
     adminPassword: get('RECOUP_ADMIN_PASSWORD'),
     cyclePartitions: partitions,
+    cycleAt,
+    cycleDispatch: cycleDispatch === 'none' ? 'none' : 'live',
+    portfolios,
   };
 }

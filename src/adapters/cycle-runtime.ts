@@ -11,6 +11,8 @@ import { addDays, type LocalDate } from '../domain/time/date.ts';
 import type { CycleDayStatus } from '../app/cycle/ports.ts';
 import type { Platform } from './platform.ts';
 import type { JobHandler } from './queue/pg-queue.ts';
+import type { JobQueue } from '../app/dispatch/ports.ts';
+import type { SqlConnection } from './storage/sql-client.ts';
 
 export const CYCLE_PREPARE = 'cycle.prepare';
 export const CYCLE_PARTITION = 'cycle.partition';
@@ -71,7 +73,21 @@ export async function enqueueCycle(
     await p.cycles.rewind(range.from, await p.policies.ledgerPolicy());
     to = last > to ? last : to;
   }
-  await p.jobs.enqueue([prepareJob({ asOf: range.from, to, partitions, dispatch }, p.clock.now())]);
+  await queueDays(p.jobs, { from: range.from, to }, partitions, dispatch, p.clock.now());
+}
+
+/**
+ * Queues the days `from`..`to` as they are (no rewind): the first day's preparation, due `at`,
+ * on `jobs` (inside a transaction: the transaction's queue).
+ */
+export async function queueDays(
+  jobs: Pick<JobQueue, 'enqueue'>,
+  range: { from: LocalDate; to: LocalDate },
+  partitions: number,
+  dispatch: CycleDispatch,
+  at: Date,
+): Promise<void> {
+  await jobs.enqueue([prepareJob({ asOf: range.from, to: range.to, partitions, dispatch }, at)]);
 }
 
 /** The handlers of the cycle's jobs; `afterDay` runs once a day is recorded. */
@@ -128,7 +144,7 @@ export function cycleHandlers(
 }
 
 /** Whether a job of the cycle is waiting or running. */
-export async function cycleQueued(p: Platform): Promise<boolean> {
+export async function cycleQueued(p: { db: Pick<SqlConnection, 'query'> }): Promise<boolean> {
   const r = await p.db.query(
     `SELECT 1 FROM jobs WHERE kind = ANY($1::text[]) AND state IN ('pending', 'running') LIMIT 1`,
     [[CYCLE_PREPARE, CYCLE_PARTITION, CYCLE_FINISH]],

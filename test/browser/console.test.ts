@@ -75,6 +75,10 @@ describe.skipIf(!run)('the web console in Chromium', () => {
     const shown = (await page.textContent('[data-testid=total-accounts]'))!.replace(/\D/g, '');
     expect(Number(shown)).toBe(Number(n.rows[0]!.n));
     expect(await page.locator('main table tbody tr').count()).toBeGreaterThan(5);
+    // the daily cycle's panel: the demo's latest day, done in all of its partitions
+    await page.waitForSelector('[data-testid=cycle-state]');
+    expect(await page.textContent('[data-testid=cycle-state]')).toBe('Done');
+    expect(await page.textContent('[data-testid=cycle-done]')).toMatch(/^(\d+) of \1$/);
     await shot(page, 'overview');
     expect(errors).toEqual([]);
     await page.context().close();

@@ -172,6 +172,12 @@ describe(`the daily cycle in partitions (${ENGINE})`, () => {
       expect(r.json()).toMatchObject({ asOf: day(5), state: 'done', partitions: 4, done: 4 });
       expect(r.json().parts).toHaveLength(4);
       expect((await app.inject('/api/cycles/2020-01-01/status')).statusCode).toBe(404);
+      // without a date: the latest day prepared, the one the console follows
+      const latest = await app.inject('/api/cycles/latest/status');
+      expect(latest.statusCode).toBe(200);
+      const dated = await app.inject(`/api/cycles/${latest.json().asOf}/status`);
+      expect(latest.json()).toEqual(dated.json());
+      expect(latest.json().asOf).toBe((await ps.four!.cycles.status())!.asOf);
     } finally {
       await app.close();
     }

@@ -18,11 +18,11 @@ import {
   workerId,
 } from '../dispatch-runtime.ts';
 import type { Platform } from '../platform.ts';
-import { catchUp, dayAfterCycle, DEMO_HISTORY_DAYS } from './commands.ts';
+import { dayAfterCycle } from './commands.ts';
+import { scheduleOf, scheduleTick } from '../scheduler.ts';
 import { cycleHandlers, cycleQueued } from '../cycle-runtime.ts';
 import { dateArg, type WithPlatform } from './format.ts';
 import { componentLogger, createLogger, errorContext, type Logger } from '../log.ts';
-import { Progress } from './progress.ts';
 
 const print = (x: unknown) => void process.stdout.write(JSON.stringify(x, null, 2) + '\n');
 
@@ -239,11 +239,16 @@ export async function seedDemoStaff(p: Platform): Promise<void> {
   await p.workspace.saveCollectors(DEMO_COLLECTORS);
 }
 
-/** `npm start`'s background: the dispatch worker, and the day's cycle when the date changes. */
+/**
+ * `npm start`'s background: the worker (dispatch jobs and the cycle's), and the scheduler,
+ * which queues each new day's cycle at RECOUP_CYCLE_AT for it.
+ */
 export function startInProcessWorker(
   p: Platform,
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  /** How often the scheduler looks (and the field tasks expire). */
+  everyMs = 60_000,
 ): AbortController {
   const stop = new AbortController();
   const providers = buildProviders(p, config.channels);
@@ -252,37 +257,34 @@ export function startInProcessWorker(
   const dispatchLog = componentLogger(log, 'dispatch').child({ worker });
   const schedulerLog = componentLogger(log, 'scheduler');
   const cycleLog = componentLogger(log, 'cycle');
+  const after = { live: dayAfterCycle(p, 'live'), none: dayAfterCycle(p, 'none') };
+  const schedule = scheduleOf(config);
+  const seen = {};
   void enqueueShards(deps)
     .then(() =>
       runDispatchWorker(deps, p, {
         worker,
         signal: stop.signal,
         pollMs: 1000,
-        onError: (e, job) => dispatchLog.error({ job, ...errorContext(e) }, 'dispatch job failed'),
+        onError: (e, job) =>
+          dispatchLog.error({ job, ...errorContext(e) }, `${job.kind} job failed`),
+        handlers: cycleHandlers(p, async (day, dispatch) => {
+          await after[dispatch].afterDay(day);
+          cycleLog.info({ asOf: day }, 'cycle day done');
+        }),
       }),
     )
     .catch((e: unknown) => dispatchLog.error(errorContext(e), 'the dispatch worker stopped'));
   const tick = setInterval(() => {
     void (async () => {
-      if ((await p.cycles.lastCycled()) !== p.today()) {
-        schedulerLog.info(
-          { today: p.today() },
-          'the date changed: cycling the days since the last',
-        );
-        await catchUp(p, DEMO_HISTORY_DAYS, silent, 'live', cycleLog);
-      }
+      await scheduleTick(p, schedule, `recoup start:${worker}`, schedulerLog, seen);
       await expireTasks({ tasks: p.tasks, dispatch: p.dispatch }, p.clock.now());
     })().catch((e: unknown) => schedulerLog.error(errorContext(e), 'daily cycle failed'));
-  }, 60_000);
+  }, everyMs);
   stop.signal.addEventListener('abort', () => {
     clearInterval(tick);
     void closeProviders(providers);
+    void Promise.all([after.live.close(), after.none.close()]);
   });
   return stop;
 }
-
-/** The in-process cycle logs its days instead of drawing a progress line. */
-const silent = new (class extends Progress {
-  override update(): void {}
-  override done(): void {}
-})();

@@ -41,6 +41,7 @@ import {
   trainDemoModels,
 } from './commands.ts';
 import { registerGenerateCommand, runGenerate } from './generate.ts';
+import { registerSchedulerCommand } from './scheduler-command.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
@@ -267,6 +268,7 @@ function program(): Command {
   registerComplianceCommands(cli, (code) => (exitCode = code));
   registerDispatchCommands(cli, withPlatform, (code) => (exitCode = code));
   registerAccessCommands(cli, withPlatform, (code) => (exitCode = code));
+  registerSchedulerCommand(cli);
 
   const policy = cli
     .command('policy')
@@ -338,7 +340,7 @@ function program(): Command {
       await ensureConsole(false, (s) => progress.update(s));
       progress.done(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       // One process runs it all on the embedded engine: the API, the dispatch worker and the
-      // day's cycle when the date changes.
+      // scheduler, which queues each new day's cycle at RECOUP_CYCLE_AT for that worker.
       const log = createLogger(config.logLevel);
       startInProcessWorker(p, config, log);
       await serve(p, config.port, config.host, log);

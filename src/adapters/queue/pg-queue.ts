@@ -6,7 +6,7 @@
  * Jobs in one group never run at the same time (the dispatcher's shards rely on it).
  */
 import type { JobQueue, NewJob } from '../../app/dispatch/ports.ts';
-import type { Database } from '../storage/sql-client.ts';
+import type { SqlConnection } from '../storage/sql-client.ts';
 
 export interface Job {
   id: number;
@@ -29,7 +29,8 @@ interface JobRow {
 }
 
 export class PgJobQueue implements JobQueue {
-  constructor(private readonly db: Database) {}
+  /** On the database, or inside a transaction on the transaction's connection. */
+  constructor(private readonly db: SqlConnection) {}
 
   async enqueue(jobs: NewJob[]): Promise<number> {
     if (jobs.length === 0) return 0;

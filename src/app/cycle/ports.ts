@@ -1,6 +1,7 @@
 import type { PurposeScoreRun } from '../scoring/ports.ts';
 import type { LedgerPolicy } from '../../domain/ledger/policy.ts';
 import type { LocalDate } from '../../domain/time/date.ts';
+import type { CycleDayStatus } from '../../domain/cycle/status.ts';
 import type { DayPlanner } from '../strategy/ports.ts';
 
 export interface CycleDayResult {
@@ -49,37 +50,7 @@ export interface CycleStore {
   runs(limit: number): Promise<CycleRun[]>;
 }
 
-/** A partition of a day's cycle as stored: its range of accounts and its progress. */
-export interface CyclePartitionStatus {
-  part: number;
-  /** The range of account ids, (afterId, upToId]; the last has no upper bound. */
-  afterId: number;
-  upToId: number | null;
-  /** Accounts in the range when the day was prepared. */
-  planned: number;
-  state: 'pending' | 'running' | 'done';
-  worker: string | null;
-  attempts: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  accounts: number | null;
-  transitions: number | null;
-  actions: number | null;
-  lastError: string | null;
-}
-
-export interface CycleDayStatus {
-  asOf: LocalDate;
-  state: 'running' | 'done';
-  partitions: number;
-  done: number;
-  startedAt: string;
-  finishedAt: string | null;
-  /** When what follows the day (alerts, dispatch) was done after it was finished. */
-  followedAt: string | null;
-  parts: CyclePartitionStatus[];
-}
+export type { CycleDayStatus, CyclePartitionStatus } from '../../domain/cycle/status.ts';
 
 /** What one partition did. */
 export interface CyclePartitionResult {

@@ -5,6 +5,7 @@
  * compliance blocks by rule; and alerts on thresholds the user sets.
  */
 import { useEffect, useMemo, useState } from 'react';
+import { CyclePanel } from '../components/cycle-panel.tsx';
 import { del, get, post, qs } from '../api.ts';
 import { Chart, type ChartOption } from '../components/chart.tsx';
 import { Amounts } from '../components/minor.tsx';
@@ -90,6 +91,7 @@ export default function MonitoringView() {
     <div data-testid="monitoring">
       <h1>{t('nav.monitoring')}</h1>
       <Live />
+      <CyclePanel />
       <nav className="tabs">
         {TABS.map((k) => (
           <button key={k} className={k === tab ? 'active' : undefined} onClick={() => setTab(k)}>

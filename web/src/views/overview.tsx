@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { compareBuckets } from '../buckets.ts';
 import { get } from '../api.ts';
 import { Chart, type ChartOption } from '../components/chart.tsx';
+import { CyclePanel } from '../components/cycle-panel.tsx';
 import { Async, Card, Stat, Table, useLoad } from '../components/ui.tsx';
 import { useI18n } from '../i18n/index.tsx';
 import { sumAmounts } from '../money.ts';
@@ -46,6 +47,7 @@ export default function OverviewView() {
       <Async state={state}>
         {(d) => (d.asOf ? <Body d={d} /> : <p>{t('overview.noCycle')}</p>)}
       </Async>
+      <CyclePanel />
     </div>
   );
 }

@@ -26,9 +26,35 @@ const Partition = Type.Object({
   lastError: Nullable(Type.String()),
 });
 
+const DayStatus = Type.Object({
+  asOf: DateString,
+  state: Type.Union([Type.Literal('running'), Type.Literal('done')]),
+  partitions: Type.Integer(),
+  done: Type.Integer(),
+  startedAt: Instant,
+  finishedAt: Nullable(Instant),
+  parts: Type.Array(Partition),
+});
+
 export function cycleRoutes(p: Platform): FastifyPluginAsync {
   return async (app0) => {
     const app = app0.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
+      '/cycles/latest/status',
+      {
+        config: { roles: READERS },
+        schema: {
+          tags: ['portfolio'],
+          summary: 'The latest day prepared: the one running, or else the last cycled',
+          response: { 200: DayStatus, 404: ErrorBody },
+        },
+      },
+      async () => {
+        const s = await p.cycles.status();
+        if (!s) throw notFound('a prepared cycle');
+        return s;
+      },
+    );
     app.get(
       '/cycles/:date/status',
       {
@@ -37,18 +63,7 @@ export function cycleRoutes(p: Platform): FastifyPluginAsync {
           tags: ['portfolio'],
           summary: "A day's cycle: its partitions, done of all, each one's worker and time",
           params: Type.Object({ date: DateString }),
-          response: {
-            200: Type.Object({
-              asOf: DateString,
-              state: Type.Union([Type.Literal('running'), Type.Literal('done')]),
-              partitions: Type.Integer(),
-              done: Type.Integer(),
-              startedAt: Instant,
-              finishedAt: Nullable(Instant),
-              parts: Type.Array(Partition),
-            }),
-            404: ErrorBody,
-          },
+          response: { 200: DayStatus, 404: ErrorBody },
         },
       },
       async (req) => {
