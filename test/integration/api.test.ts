@@ -121,6 +121,24 @@ describe(`HTTP API (${ENGINE})`, () => {
     });
     expect(other.statusCode).toBe(409);
     expect(other.json().code).toBe('CONFLICT');
+    expect(other.json().details).toEqual([
+      { at: 'amount', reason: 'the payment is recorded with 60.00' },
+    ]);
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: '/api/accounts/A1/payments',
+      payload: { ...body, paidOn: '2026-04-09' },
+    });
+    expect(elsewhere.json().details).toEqual([
+      { at: 'paidOn', reason: 'the payment is recorded as paid 2026-04-10' },
+    ]);
+    // a retry without the date matches whatever date was recorded
+    const undated = await app.inject({
+      method: 'POST',
+      url: '/api/accounts/A1/payments',
+      payload: { paymentId: 'PAY-1', amount: '60.00' },
+    });
+    expect(undated.statusCode).toBe(200);
     const a = (await app.inject('/api/accounts/A1')).json();
     expect(a.payments).toHaveLength(1);
     // Fees, then interest, then principal of the oldest instalment.

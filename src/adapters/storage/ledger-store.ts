@@ -249,8 +249,9 @@ export class SqlLedgerStore implements LedgerStore {
     };
   }
 
-  async insertPayment(accountId: string, p: StoredPayment): Promise<void> {
-    await this.k
+  async insertPayment(accountId: string, p: StoredPayment): Promise<boolean> {
+    // the unique external id decides between posts of the same payment at the same instant
+    const r = await this.k
       .insertInto('payments')
       .columns(['external_id', 'account_id', 'paid_on', 'paid_at', 'amount', 'source'])
       .expression((eb) =>
@@ -266,7 +267,9 @@ export class SqlLedgerStore implements LedgerStore {
           ])
           .where('external_id', '=', accountId),
       )
-      .execute();
+      .onConflict((oc) => oc.column('external_id').doNothing())
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   async insertHold(accountId: string, h: Omit<StoredHold, 'id'>): Promise<StoredHold> {

@@ -4,7 +4,7 @@
  */
 import { delinquencyState, type DelinquencyState } from '../../domain/ledger/delinquency.ts';
 import { HOLD_KINDS, type HoldKind } from '../../domain/ledger/types.ts';
-import { parseAmount } from '../../domain/money/currency.ts';
+import { formatMinor, parseAmount } from '../../domain/money/currency.ts';
 import { isLocalDate, type LocalDate } from '../../domain/time/date.ts';
 import { localDateOf, parseInstant } from '../../domain/time/zone.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -91,33 +91,57 @@ export async function recordPayment(
     amount: amount.minor,
     source: 'api',
   };
-  const existing = await deps.ledger.payment(input.paymentId);
-  if (existing) return replay(existing, accountId, payment, acc.currency);
-  try {
-    await deps.ledger.insertPayment(accountId, payment);
-  } catch (e) {
-    // Two requests with the same key raced: the loser sees the winner's row.
-    const raced = await deps.ledger.payment(input.paymentId);
-    if (raced) return replay(raced, accountId, payment, acc.currency);
-    throw e;
-  }
-  return { payment, currency: acc.currency, created: true };
+  // the insert decides (a unique key): of two posts at the same instant one inserts, the
+  // other finds the stored payment and answers it as a retry would
+  if (await deps.ledger.insertPayment(accountId, payment))
+    return { payment, currency: acc.currency, created: true };
+  const stored = await deps.ledger.payment(input.paymentId);
+  if (!stored) throw new Error(`payment ${input.paymentId} was neither inserted nor found`);
+  return replay(stored, accountId, input.paidOn, payment, acc.currency);
 }
 
+/**
+ * A payment id posted again: the stored payment when the post says the same (a retry), else a
+ * conflict naming each field that differs. A post without `paidOn` matches any stored date
+ * (the first post was dated when it arrived).
+ */
 function replay(
-  existing: StoredPayment & { accountId: string },
+  stored: StoredPayment & { accountId: string },
   accountId: string,
+  sentPaidOn: string | undefined,
   wanted: StoredPayment,
   currency: string,
 ): PaymentOutcome {
-  const same =
-    existing.accountId === accountId &&
-    existing.amount === wanted.amount &&
-    (wanted.paidAt === null || existing.paidOn === wanted.paidOn);
-  if (!same) {
-    throw new AppError('CONFLICT', `payment ${wanted.id} was already recorded with other details`);
+  const details: { at: string; reason: string }[] = [];
+  if (stored.accountId !== accountId)
+    details.push({
+      at: 'accountId',
+      reason: `the payment is recorded on account ${stored.accountId}`,
+    });
+  if (stored.amount !== wanted.amount)
+    details.push({
+      at: 'amount',
+      reason: `the payment is recorded with ${formatMinor(stored.amount, currency)}`,
+    });
+  if (sentPaidOn !== undefined) {
+    const at = stored.paidAt === null ? null : new Date(stored.paidAt).toISOString();
+    const same =
+      wanted.paidAt === null || at === null
+        ? stored.paidOn === wanted.paidOn
+        : at === wanted.paidAt;
+    if (!same)
+      details.push({
+        at: 'paidOn',
+        reason: `the payment is recorded as paid ${at ?? stored.paidOn}`,
+      });
   }
-  const { accountId: _a, ...payment } = existing;
+  if (details.length > 0)
+    throw new AppError(
+      'CONFLICT',
+      `payment ${wanted.id} was already recorded with other details`,
+      details,
+    );
+  const { accountId: _a, ...payment } = stored;
   return { payment, currency, created: false };
 }
 

@@ -80,7 +80,11 @@ export interface LedgerStore {
   snapshots(from: LocalDate, to: LocalDate): Promise<SnapshotRow[]>;
   /** Looks a payment up by its external id. */
   payment(id: string): Promise<(StoredPayment & { accountId: string }) | null>;
-  insertPayment(accountId: string, p: StoredPayment): Promise<void>;
+  /**
+   * Inserts the payment unless one with its id is stored (a unique key, not a look-up first):
+   * false when it was, whoever posted it.
+   */
+  insertPayment(accountId: string, p: StoredPayment): Promise<boolean>;
   insertHold(accountId: string, h: Omit<StoredHold, 'id'>): Promise<StoredHold>;
   endHold(accountId: string, holdId: number, to: LocalDate): Promise<StoredHold | null>;
 }
