@@ -21,6 +21,7 @@ import type { Platform } from '../platform.ts';
 import { dayAfterCycle } from './commands.ts';
 import { scheduleOf, scheduleTick } from '../scheduler.ts';
 import { cycleHandlers, cycleQueued } from '../cycle-runtime.ts';
+import { importHandlers, importQueued } from '../import-runtime.ts';
 import { dateArg, type WithPlatform } from './format.ts';
 import { componentLogger, createLogger, errorContext, type Logger } from '../log.ts';
 
@@ -34,7 +35,7 @@ export function registerDispatchCommands(
   cli
     .command('worker')
     .description(
-      "run dispatch jobs and the cycle's partitions from the queue (any number of workers may share it)",
+      "run dispatch jobs, the cycle's partitions and queued imports from the queue (any number of workers may share it)",
     )
     .option('--concurrency <n>', 'jobs at once', '2')
     .option('--exit-when-idle', 'stop once no job is due')
@@ -52,7 +53,12 @@ export function registerDispatchCommands(
         let idle: ReturnType<typeof setInterval> | undefined;
         if (o.exitWhenIdle) {
           idle = setInterval(async () => {
-            if ((await p.channels.dueMessages()) === 0 && !(await cycleQueued(p))) stop.abort();
+            if (
+              (await p.channels.dueMessages()) === 0 &&
+              !(await cycleQueued(p)) &&
+              !(await importQueued(p))
+            )
+              stop.abort();
           }, 1000);
         }
         // what follows a day the workers cycled, by the dispatch asked for when it was queued
@@ -63,7 +69,10 @@ export function registerDispatchCommands(
           signal: stop.signal,
           concurrency: Number(o.concurrency),
           onError: (e, job) => log.error({ job, ...errorContext(e) }, `${job.kind} job failed`),
-          handlers: cycleHandlers(p, (day, dispatch) => after[dispatch].afterDay(day)),
+          handlers: {
+            ...cycleHandlers(p, (day, dispatch) => after[dispatch].afterDay(day)),
+            ...importHandlers(p),
+          },
         });
         if (idle) clearInterval(idle);
         await Promise.all([after.live.close(), after.none.close()]);

@@ -42,6 +42,7 @@ import {
 } from './commands.ts';
 import { registerGenerateCommand, runGenerate } from './generate.ts';
 import { registerSchedulerCommand } from './scheduler-command.ts';
+import { importThroughQueue } from './import-commands.ts';
 import { registerStrategyCommands } from './strategy-commands.ts';
 import { registerExperimentCommands } from './experiment-commands.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
@@ -133,6 +134,8 @@ async function withPlatform<T>(fn: (p: Platform) => Promise<T>): Promise<T> {
 
 let exitCode = 0;
 
+type ImportOpts = { skipBad?: boolean; json?: boolean; queue?: boolean; wait: boolean };
+
 const DEFAULT_STRATEGY_FILE = new URL('../../../strategies/default.yaml', import.meta.url);
 
 function program(): Command {
@@ -173,10 +176,19 @@ function program(): Command {
     )
     .option('--skip-bad', 'write the good rows and report the bad ones (exit code 2)')
     .option('--json', 'print the report as JSON')
-    .action(async (folder: string, opts: { skipBad?: boolean; json?: boolean }) => {
+    .option(
+      '--queue',
+      'queue the import for the workers (recoup worker), which read the folder at its absolute path',
+    )
+    .option('--no-wait', 'with --queue: return once queued')
+    .action(async (folder: string, opts: ImportOpts) => {
+      const skipBad = opts.skipBad ?? false;
       const report = await withPlatform((p) =>
-        importFolder(p, folder, { skipBad: opts.skipBad ?? false }),
+        opts.queue
+          ? importThroughQueue(p, folder, { skipBad, wait: opts.wait })
+          : importFolder(p, folder, { skipBad }),
       );
+      if (!report) return;
       if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else printImportReport(report, process.stdout);
       exitCode = report.status === 'imported' ? 0 : report.status === 'rejected' ? 1 : 2;

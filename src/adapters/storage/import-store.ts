@@ -4,14 +4,18 @@
  * set-based upsert per table merges them. Rows are matched on external ids and a row is updated
  * only when something in it changed, so re-importing the same files writes nothing.
  */
-import type {
-  Duplicate,
-  ImportSession,
-  ImportStore,
-  StagedRows,
-  WriteCounts,
+import type { ImportReport } from '../../app/import/import-portfolio.ts';
+import {
+  ImportAlreadyRun,
+  type Duplicate,
+  type ImportRun,
+  type ImportSession,
+  type ImportStore,
+  type StagedRows,
+  type WriteCounts,
 } from '../../app/import/ports.ts';
 import type { AccountFacts, ImportFile } from '../../domain/import/rows.ts';
+import { ERASED } from '../../domain/customers/erasure.ts';
 import type { CopyValue, Database, SqlConnection } from './sql-client.ts';
 
 interface StagingTable<F extends ImportFile> {
@@ -131,7 +135,19 @@ const PAYMENT_COLS = ['account_id', 'paid_on', 'paid_at', 'amount'];
 const HOLD_COLS = ['to_date', 'note'];
 
 class SqlImportSession implements ImportSession {
-  constructor(private readonly tx: SqlConnection) {}
+  constructor(
+    private readonly tx: SqlConnection,
+    private readonly runId: string | null = null,
+  ) {}
+
+  async recordReport(report: ImportReport): Promise<void> {
+    if (this.runId === null) return;
+    await this.tx.query(
+      `UPDATE import_runs SET status = $2, report = $3::json, finished_at = clock_timestamp()
+       WHERE id = $1`,
+      [this.runId, report.status, JSON.stringify(report)],
+    );
+  }
 
   async customerZones(ids: readonly string[]): Promise<Map<string, string>> {
     const r = await this.tx.query<{ external_id: string; timezone: string }>(
@@ -197,6 +213,19 @@ class SqlImportSession implements ImportSession {
     }
   }
 
+  async dropErased(): Promise<{ line: number; key: string; erasedAt: string }[]> {
+    const r = await this.tx.query<{ line: number; key: string; erased_at: Date | string }>(
+      `DELETE FROM stg_customers s USING customer_erasures e
+       WHERE e.external_id = s.external_id AND (s.name <> '${ERASED}' OR s.phone IS NOT NULL
+         OR s.email IS NOT NULL OR s.address IS NOT NULL OR s.latitude IS NOT NULL
+         OR s.longitude IS NOT NULL)
+       RETURNING s.line, s.external_id AS key, e.erased_at`,
+    );
+    return r.rows
+      .map((x) => ({ line: x.line, key: x.key, erasedAt: new Date(x.erased_at).toISOString() }))
+      .sort((a, b) => a.line - b.line);
+  }
+
   async merge(): Promise<Record<ImportFile, WriteCounts>> {
     const tx = this.tx;
     await tx.query(`SET LOCAL work_mem = '${tx.engine === 'postgres' ? '256MB' : '64MB'}'`);
@@ -252,15 +281,43 @@ class SqlImportSession implements ImportSession {
 export class SqlImportStore implements ImportStore {
   constructor(private readonly db: Database) {}
 
-  session<T>(fn: (s: ImportSession) => Promise<T>): Promise<T> {
+  session<T>(
+    fn: (s: ImportSession) => Promise<T>,
+    run?: { id: string; folder: string },
+  ): Promise<T> {
     return this.db.transaction(async (tx) => {
+      if (run) {
+        // first: a run of the same import in progress elsewhere is waited for here (its row is
+        // locked until it commits or rolls back); one committed already is not done again
+        const r = await tx.query(
+          `INSERT INTO import_runs (id, folder) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`,
+          [run.id, run.folder],
+        );
+        if (r.rowCount === 0) throw new ImportAlreadyRun(run.id);
+      }
       await tx.exec(
         FILES.map(
           (f) =>
             `CREATE TEMP TABLE ${STAGING[f].table} (line integer NOT NULL, ${STAGING[f].columns}) ON COMMIT DROP;`,
         ).join('\n'),
       );
-      return fn(new SqlImportSession(tx));
+      return fn(new SqlImportSession(tx, run?.id ?? null));
     });
+  }
+
+  async run(id: string): Promise<ImportRun | null> {
+    const r = await this.db.query<{ id: string; folder: string; report: ImportReport | null }>(
+      'SELECT id, folder, report FROM import_runs WHERE id = $1',
+      [id],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async recordRejected(run: { id: string; folder: string }, report: ImportReport): Promise<void> {
+    await this.db.query(
+      `INSERT INTO import_runs (id, folder, status, report, finished_at)
+       VALUES ($1, $2, $3, $4::json, clock_timestamp()) ON CONFLICT (id) DO NOTHING`,
+      [run.id, run.folder, report.status, JSON.stringify(report)],
+    );
   }
 }

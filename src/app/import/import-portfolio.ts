@@ -42,6 +42,8 @@ export interface ImportIssue {
 
 export interface ImportOptions {
   skipBad?: boolean;
+  /** Records the import under this id in its own transaction (see importOnce). */
+  run?: { id: string; folder: string };
   /** Called after each file has been read. */
   onFile?: (file: ImportFile, rows: number) => void;
 }
@@ -204,6 +206,14 @@ export async function importPortfolio(
         return (rec) => validateHold(rec, ctx);
       });
 
+      // a customer erased on request is not brought back by a later file
+      for (const x of await s.dropErased()) {
+        report.files.customers!.rejected++;
+        issue('customers', x.line, {
+          column: 'customer_id',
+          reason: `customer ${x.key}'s personal data was erased on request on ${x.erasedAt.slice(0, 10)}; the row would restore it (leave the row out, or send the name as "[erased]" with no phone, email, address or coordinates)`,
+        });
+      }
       const duplicates = await s.duplicates();
       for (const d of duplicates) {
         report.files[d.file]!.rejected++;
@@ -226,8 +236,9 @@ export async function importPortfolio(
         if (stats) Object.assign(stats, counts[f]);
       }
       report.status = errors.length > 0 ? 'imported_with_errors' : 'imported';
+      if (options.run) await s.recordReport(report);
       return report;
-    });
+    }, options.run);
   } catch (e) {
     if (!(e instanceof Rejected)) throw e;
     report.status = 'rejected';

@@ -1,3 +1,4 @@
+import type { ImportReport } from './import-portfolio.ts';
 import type {
   AccountFacts,
   AccountRow,
@@ -77,10 +78,43 @@ export interface ImportSession {
   duplicates(): Promise<Duplicate[]>;
   /** Drops the repeated rows, keeping the first of each key. */
   dropDuplicates(): Promise<void>;
+  /**
+   * Drops the staged customers whose personal data was erased on request and whose row brings
+   * some again (a name other than "[erased]", a phone, email, address or coordinates).
+   */
+  dropErased(): Promise<{ line: number; key: string; erasedAt: string }[]>;
   /** Inserts new rows and updates changed ones, keyed by external ids. */
   merge(): Promise<Record<ImportFile, WriteCounts>>;
+  /** Keeps the report of the recorded import, in its transaction (nothing without a run). */
+  recordReport(report: ImportReport): Promise<void>;
+}
+
+/** An import recorded under an id: where its files came from, and its report once it ended. */
+export interface ImportRun {
+  id: string;
+  folder: string;
+  report: ImportReport | null;
+}
+
+/** The recorded import `id` committed before this session could start: it is not redone. */
+export class ImportAlreadyRun extends Error {
+  constructor(readonly id: string) {
+    super(`import ${id} has already run`);
+  }
 }
 
 export interface ImportStore {
-  session<T>(fn: (s: ImportSession) => Promise<T>): Promise<T>;
+  /**
+   * One transaction. With `run`, the import is recorded under its id in that transaction (a
+   * session of an id already committed throws ImportAlreadyRun; one of an id being imported
+   * waits for it), and `ImportSession.recordReport` keeps its report.
+   */
+  session<T>(
+    fn: (s: ImportSession) => Promise<T>,
+    run?: { id: string; folder: string },
+  ): Promise<T>;
+  /** The recorded import, or null. */
+  run(id: string): Promise<ImportRun | null>;
+  /** Records the report of an import that wrote nothing (rejected), once. */
+  recordRejected(run: { id: string; folder: string }, report: ImportReport): Promise<void>;
 }
