@@ -33,7 +33,8 @@ import { SqlPromiseStore } from './storage/promise-store.ts';
 import type { PromiseStore } from '../app/promises/ports.ts';
 import type { PlanStore } from '../app/plans/ports.ts';
 import { SqlPlanStore } from './storage/plan-store.ts';
-import type { CustomerStore } from '../app/customers/ports.ts';
+import type { CustomerStore, ErasureStore } from '../app/customers/ports.ts';
+import { SqlErasureStore } from './storage/erasure-store.ts';
 import { SqlCustomerStore } from './storage/customer-store.ts';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
@@ -84,6 +85,8 @@ export interface Platform {
   promises: PromiseStore;
   plans: PlanStore;
   customers: CustomerStore;
+  /** Erasures of customers' personal data on request. */
+  erasures: ErasureStore;
   workspace: SqlWorkspaceStore;
   selfService: SqlSelfServiceStore;
   access: AccessStore;
@@ -138,6 +141,7 @@ export function wire(
     promises: new SqlPromiseStore(db),
     plans: new SqlPlanStore(db),
     customers: new SqlCustomerStore(db),
+    erasures: new SqlErasureStore(db),
     workspace: new SqlWorkspaceStore(db),
     selfService: new SqlSelfServiceStore(db),
     access: new SqlAccessStore(db),

@@ -184,4 +184,40 @@ describe.skipIf(!run)('the web console in Chromium', () => {
     expect(phone.errors).toEqual([]);
     await phone.page.context().close();
   });
+
+  it("an administrator erases a customer's personal data from the file, giving the reason", async () => {
+    const c = await w.platform.db.query<{ external_id: string }>(
+      `SELECT c.external_id FROM customers c
+       WHERE NOT EXISTS (SELECT 1 FROM tasks t WHERE t.customer_id = c.id) ORDER BY c.id DESC LIMIT 1`,
+    );
+    const file = `${w.url}/#/customers/${encodeURIComponent(c.rows[0]!.external_id)}`;
+    const supervisor = await signIn(w, 'demo-supervisor');
+    await supervisor.page.goto(file);
+    await supervisor.page.waitForSelector('[data-testid=customer-file]');
+    await settled(supervisor.page);
+    expect(await supervisor.page.locator('[data-testid=erase]').count()).toBe(0);
+    await supervisor.page.context().close();
+
+    const { page, errors } = await signIn(w, 'demo-admin');
+    await page.goto(file);
+    await page.click('[data-testid=erase]');
+    expect(await page.isDisabled('[data-testid=erase-confirm]')).toBe(true);
+    await page.fill('[data-testid=erase-reason]', 'erasure request 7, by letter');
+    await shot(page, 'customer-erase');
+    await page.click('[data-testid=erase-confirm]');
+    await page.waitForSelector('[data-testid=erased]');
+    expect(await page.textContent('[data-testid=erased]')).toContain(
+      'erasure request 7, by letter',
+    );
+    expect(await page.textContent('[data-testid=customer-file]')).toContain('[erased]');
+    expect(await page.locator('[data-testid=erase]').count()).toBe(0);
+    await shot(page, 'customer-erased');
+    const row = await w.platform.db.query<{ name: string; phone: string | null }>(
+      'SELECT name, phone FROM customers WHERE external_id = $1',
+      [c.rows[0]!.external_id],
+    );
+    expect(row.rows[0]).toEqual({ name: '[erased]', phone: null });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

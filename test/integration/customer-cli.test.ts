@@ -2,6 +2,8 @@
  * The customer file as a user runs it from the command line: search masked, a file in full
  * only for a role that may see it, a note and a tag, the timeline and the habits.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliHarness } from '../support/cli.ts';
 import { csv, folderWith } from '../support/files.ts';
@@ -82,5 +84,32 @@ describe(`customer commands (${ENGINE})`, () => {
       usualPaymentDay: 1,
       lastPayment: { account: 'A1', paidOn: '2026-02-01', amountMinor: 10000, currency: 'CNY' },
     });
+  }, 240_000);
+
+  it("erases a customer's personal data once, lists the erasures and repeats them from the list", () => {
+    const noReason = recoup('customer', 'erase', 'C1');
+    expect(noReason.code).toBe(1);
+    expect(noReason.err).toContain('reason: is required');
+    const erased = recoup('customer', 'erase', 'C1', '--reason', 'request 42 by email');
+    expect(erased.code).toBe(0);
+    expect(erased.out).toMatch(/^erased the personal data of customer C1 \(\d+ rows\)/);
+    const again = recoup('customer', 'erase', 'C1', '--reason', 'again');
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^customer C1 was erased on .* by cli:.*: nothing to do/);
+    const shown = recoup('customer', 'show', 'C1', '--unmask', '--role', 'administrator');
+    expect(shown.out).toContain('[erased]');
+    expect(shown.out).toContain('DO NOT CONTACT');
+    expect(shown.out).not.toMatch(/Ann|13812345678|ann@example.com|WeChat|VIP/i);
+
+    const list = recoup('customer', 'erasures', '--json');
+    expect(JSON.parse(list.out)).toMatchObject([
+      { customer: 'C1', role: 'administrator', reason: 'request 42 by email' },
+    ]);
+    const file = join(folderWith({}), 'erasures.json');
+    writeFileSync(file, list.out);
+    const reapplied = recoup('customer', 'erase', '--reapply', '--from', file);
+    expect(reapplied.code).toBe(0);
+    expect(reapplied.out).toContain('C1               nothing to erase');
+    expect(reapplied.out).toContain('1 erasures, 0 applied again');
   }, 240_000);
 });

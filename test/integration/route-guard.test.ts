@@ -7,7 +7,8 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import { installGuard } from '../../src/adapters/http/guard.ts';
-import { isRole } from '../../src/domain/access/roles.ts';
+import { isRole, ROLES } from '../../src/domain/access/roles.ts';
+import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
 import { ENGINE, openTestPlatform } from '../support/platform.ts';
 
@@ -82,6 +83,32 @@ describe(`route guard (${ENGINE})`, () => {
         'POST /api/templates/preview',
       ].sort(),
     );
+  });
+
+  it("only administrators erase a customer's personal data; only they and compliance read the audit log", async () => {
+    const roles = (key: string) =>
+      routes.find((r) => `${r.method} ${r.url}` === key)?.roles as readonly string[];
+    expect(roles('POST /api/customers/:id/erase')).toEqual(['administrator']);
+    for (const key of ['GET /api/audit', 'GET /api/audit/verify'])
+      expect([...roles(key)].sort(), key).toEqual(['administrator', 'compliance_officer']);
+    const app = await buildServer(p, testServer);
+    for (const role of ROLES.filter((r) => r !== 'administrator')) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/customers/C1/erase',
+        headers: { 'x-recoup-user': 'someone', 'x-recoup-role': role },
+        payload: { reason: 'a request' },
+      });
+      expect(r.statusCode, role).toBe(403);
+    }
+    // an administrator passes the guard: there is no such customer here
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/customers/C1/erase',
+      payload: { reason: 'a request' },
+    });
+    expect(r.statusCode).toBe(404);
+    await app.close();
   });
 
   it('a route without roles is refused when it is registered', async () => {

@@ -12,25 +12,23 @@ import { maskedUrl } from '../../src/adapters/http/routes/customers.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import { testServer } from '../support/auth.ts';
 import type { Platform } from '../../src/adapters/platform.ts';
-import { SandboxProvider } from '../../src/adapters/channels/sandbox.ts';
 import {
   changeContactPoint,
   customerTimeline,
   searchCustomers,
 } from '../../src/app/customers/customers.ts';
-import {
-  prepareDay,
-  processAllShards,
-  type DispatchDeps,
-} from '../../src/app/dispatch/dispatcher.ts';
 import { inboundText } from '../../src/app/dispatch/preferences.ts';
-import { recordOutcome, startTask } from '../../src/app/dispatch/tasks.ts';
 import { proposePlan } from '../../src/app/plans/plans.ts';
-import { publishSource } from '../../src/app/strategy/strategies.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
 import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
 import { recordHold } from '../../src/app/ledger/ledger-service.ts';
 import { makePromise } from '../../src/app/promises/promises.ts';
+import {
+  callWithPromise,
+  publishTextAndCall,
+  sandboxDispatch,
+  sendDay,
+} from '../support/contacts.ts';
 import { csv, folderWith } from '../support/files.ts';
 import { ENGINE, fixedClock, openTestPlatform } from '../support/platform.ts';
 
@@ -531,17 +529,6 @@ describe(`the customer file (${ENGINE})`, () => {
 describe(`the timeline of contacts (${ENGINE})`, () => {
   let p: Platform;
   const clock = fixedClock('2026-03-02T04:00:00Z');
-  const STRATEGY = `
-id: default
-name: Test policy
-segments:
-  - id: m1
-    stage: overdue
-    when: account.bucket == "M1"
-    steps:
-      - { id: notice, offset: 0, channel: sms, template: overdue_notice_1 }
-      - { id: call, offset: 0, channel: phone, template: pre_due_courtesy_call, priority: 60 }
-`;
 
   beforeAll(async () => {
     p = await openTestPlatform(clock);
@@ -563,11 +550,7 @@ segments:
       ),
     });
     expect((await importPortfolio(new CsvFolderSource(folder), p.imports)).status).toBe('imported');
-    await publishSource(p.strategies, STRATEGY, {
-      by: 'test',
-      reason: 'test',
-      effectiveFrom: '2026-02-01',
-    });
+    await publishTextAndCall(p);
     // Bob opted out of texts: his text is blocked, and why is on his timeline
     await changeContactPoint(
       { customers: p.customers, policies: p.policies, clock },
@@ -580,30 +563,8 @@ segments:
       { cycles: p.cycles, policies: p.policies, clock, planner: p.planner },
       { from: '2026-03-02', to: '2026-03-02' },
     );
-    const deps: DispatchDeps = {
-      store: p.dispatch,
-      queue: p.jobs,
-      providers: { sms: new SandboxProvider('sms') },
-      settings: { companyName: 'Lender', publicUrl: 'https://pay.example' },
-      actor: 'test',
-    };
-    await prepareDay(deps, '2026-03-02', new Date('2026-03-02T04:00:00Z'));
-    await processAllShards(deps, {
-      now: () => new Date('2026-03-02T15:00:00Z'),
-      token: (s) => `t:${s}`,
-    });
-    const task = await p.db.query<{ id: number }>(
-      `SELECT t.id FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE c.external_id = 'C1'`,
-    );
-    const id = Number(task.rows[0]!.id);
-    const taskDeps = { tasks: p.tasks, dispatch: p.dispatch };
-    await startTask(taskDeps, id, 'collector-1', new Date('2026-03-02T16:00:00Z'));
-    await recordOutcome(
-      taskDeps,
-      id,
-      { outcome: 'promise_to_pay', notes: 'will pay Friday', by: 'collector-1' },
-      new Date('2026-03-02T16:05:00Z'),
-    );
+    await sendDay(sandboxDispatch(p), '2026-03-02');
+    await callWithPromise(p, 'C1', 'will pay Friday', '2026-03-02');
   }, 120_000);
   afterAll(async () => {
     await p?.close();

@@ -1,8 +1,11 @@
 /**
  * `recoup customer search|show|timeline|habits|note|tag`: the customer file from the command
  * line. Personal data is masked unless `--unmask` is given with a `--role` that may see it
- * (the view is recorded under `--user`).
+ * (the view is recorded under `--user`). `recoup customer erase|erasures`: a customer's
+ * personal data erased on request, acting as an administrator, and the list of erasures.
  */
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
   addNote,
@@ -12,6 +15,9 @@ import {
   customerTimeline,
   searchCustomers,
 } from '../../app/customers/customers.ts';
+import { eraseCustomer, listErasures, reapplyErasures } from '../../app/customers/erasure.ts';
+import { invalid } from '../../app/shared/errors.ts';
+import type { Erasure } from '../../domain/customers/erasure.ts';
 import { isRole, ROLES, type Actor } from '../../domain/access/roles.ts';
 import { formatMinor } from '../../domain/money/currency.ts';
 import type { Platform } from '../platform.ts';
@@ -210,4 +216,77 @@ export function registerCustomerCommands(cli: Command, withPlatform: WithPlatfor
       out(r.added ? `tagged ${r.tag}` : `already tagged ${r.tag}`);
     }),
   );
+
+  registerErasureCommands(customer, withPlatform);
+}
+
+/** The command line acts as an administrator, recorded under the operating-system user. */
+const operator = (): Actor => ({ user: `cli:${userInfo().username}`, role: 'administrator' });
+
+function readErasures(file: string): Erasure[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw invalid(`${file} is not a list of erasures: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(list))
+    throw invalid(`${file} is not a list of erasures (recoup customer erasures --json)`);
+  return list as Erasure[];
+}
+
+function registerErasureCommands(customer: Command, withPlatform: WithPlatform): void {
+  const deps = (p: Platform) => ({ erasures: p.erasures, clock: p.clock });
+  customer
+    .command('erase')
+    .description(
+      "erase a customer's personal data on request (the ledger keeps its rows; contact stops)",
+    )
+    .argument('[id]', "the customer's id (the lender's), or the internal id")
+    .option('--reason <text>', 'why the data is erased (required; recorded, with no personal data)')
+    .option('--reapply', 'repeat every recorded erasure, e.g. after a backup is restored')
+    .option('--from <file>', 'with --reapply: also the erasures in this file (erasures --json)')
+    .option('--json', 'as JSON')
+    .action(
+      (
+        id: string | undefined,
+        o: { reason?: string; reapply?: boolean; from?: string; json?: boolean },
+      ) =>
+        withPlatform(async (p) => {
+          if (o.reapply) {
+            if (id !== undefined) throw invalid('--reapply repeats every erasure: give no id');
+            const list = o.from ? readErasures(o.from) : [];
+            const r = await reapplyErasures(deps(p), operator(), list);
+            if (o.json) return out(JSON.stringify(r, null, 2));
+            for (const x of r)
+              out(
+                `${x.customer.padEnd(16)} ${!x.present ? 'not in the database' : x.rowsChanged > 0 ? `erased again (${x.rowsChanged} rows)` : 'nothing to erase'}${x.recorded ? ', recorded' : ''}`,
+              );
+            out(`${r.length} erasures, ${r.filter((x) => x.rowsChanged > 0).length} applied again`);
+            return;
+          }
+          if (id === undefined) throw invalid('give the customer id (or --reapply)');
+          const r = await eraseCustomer(deps(p), id, o.reason ?? '', operator());
+          if (o.json) return out(JSON.stringify(r, null, 2));
+          out(
+            r.erased
+              ? `erased the personal data of customer ${r.customer} (${r.rowsChanged} rows)`
+              : `customer ${r.customer} was erased on ${r.erasure.at} by ${r.erasure.by}: nothing to do`,
+          );
+        }),
+    );
+
+  customer
+    .command('erasures')
+    .description(
+      'the customers whose personal data was erased (keep the --json list with the backups)',
+    )
+    .option('--json', 'as JSON (what erase --reapply --from reads)')
+    .action((o: { json?: boolean }) =>
+      withPlatform(async (p) => {
+        const r = await listErasures(deps(p));
+        if (o.json) return out(JSON.stringify(r, null, 2));
+        for (const e of r) out(`${e.customer.padEnd(16)} ${e.at}  ${e.by}  ${e.reason}`);
+      }),
+    );
 }

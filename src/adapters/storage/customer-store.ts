@@ -720,8 +720,14 @@ export class SqlCustomerStore implements CustomerStore {
         timezone: string;
         jurisdiction: string;
         do_not_contact: boolean;
+        erased_at: Date | string | null;
+        erased_by: string | null;
+        erasure_reason: string | null;
       }>(
-        'SELECT name, language, timezone, jurisdiction, do_not_contact FROM customers WHERE id = $1',
+        `SELECT c.name, c.language, c.timezone, c.jurisdiction, c.do_not_contact, e.erased_at,
+                e.erased_by, e.reason AS erasure_reason
+         FROM customers c LEFT JOIN customer_erasures e ON e.external_id = c.external_id
+         WHERE c.id = $1`,
         [ref.id],
       ),
       this.points(this.db, ref.id),
@@ -757,6 +763,14 @@ export class SqlCustomerStore implements CustomerStore {
       tags: tags.rows.map((t) => t.tag),
       notes,
       optOuts: optOuts.rows,
+      erased:
+        row.erased_at === null
+          ? null
+          : {
+              at: new Date(row.erased_at).toISOString(),
+              by: row.erased_by!,
+              reason: row.erasure_reason!,
+            },
     };
   }
 

@@ -1,4 +1,6 @@
 import type { Role } from '../../domain/access/roles.ts';
+import type { AuditRecord } from '../../domain/audit/chain.ts';
+import type { Erasure } from '../../domain/customers/erasure.ts';
 import type {
   AddressFields,
   ContactPointFields,
@@ -97,6 +99,8 @@ export interface StoredFile {
   notes: Note[];
   /** The opt-outs in force: a channel, for one number or address (null: the whole channel). */
   optOuts: { channel: string; recipient: string | null; since: string; source: string }[];
+  /** When the customer's personal data was erased on request, by whom and why (null: never). */
+  erased: { at: string; by: string; reason: string } | null;
 }
 
 export interface SearchHit {
@@ -230,4 +234,34 @@ export interface CustomerStore {
   addNote(ref: CustomerRef, accountId: number | null, body: string, change: Change): Promise<Note>;
   note(ref: CustomerRef, id: number): Promise<Note | null>;
   removeNote(ref: CustomerRef, id: number, change: Change): Promise<void>;
+}
+
+/** The outcome of applying an erasure to the stored data, in one transaction. */
+export interface ErasureResult {
+  /** Whether this call recorded the erasure (false: it was recorded before). */
+  recorded: boolean;
+  /** Whether the customer is in the database (a list read back may name one that is not). */
+  present: boolean;
+  /** Rows replaced, deleted, blocked or added (0: nothing left to erase). */
+  rowsChanged: number;
+}
+
+/** The erasure of customers' personal data, and the list of erasures made. */
+export interface ErasureStore {
+  /** The lender's id of the customer with this lender's id or, failing that, this internal id. */
+  externalIdOf(idOrExt: string): Promise<string | null>;
+  erasure(ext: string): Promise<Erasure | null>;
+  /** Every recorded erasure, oldest first. */
+  erasures(): Promise<Erasure[]>;
+  /**
+   * In one transaction: records the erasure (`first`: only if it is not recorded yet, and then
+   * nothing else is done when it was), at `at` replaces and deletes the customer's personal data, stops
+   * contact, and appends the audit record `audit` makes of the rows changed (none for null).
+   */
+  apply(
+    e: Erasure,
+    first: boolean,
+    at: Date,
+    audit: (rowsChanged: number) => AuditRecord | null,
+  ): Promise<ErasureResult>;
 }

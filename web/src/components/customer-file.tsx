@@ -1,13 +1,16 @@
 /**
  * A customer's file: identity and contact points (masked unless the role may unmask; each
  * unmasked view is recorded in the audit log), accounts with their state, scores and holds,
- * tags and notes, and the timeline of everything that happened, paged by the server.
+ * tags and notes, and the timeline of everything that happened, paged by the server. An
+ * administrator may erase the customer's personal data on request, giving the reason; the file
+ * then shows when, by whom and why.
  */
 import { useState } from 'react';
 import { get, post, qs } from '../api.ts';
 import { useI18n } from '../i18n/index.tsx';
 import { useUser } from '../session.ts';
 import { mayUnmask } from '../../../src/domain/access/roles.ts';
+import { mayErase } from '../../../src/domain/customers/erasure.ts';
 import { Async, Card, Pager, Table, useAction, useCursors, useLoad } from './ui.tsx';
 import { minorToAmount } from '../money.ts';
 
@@ -80,6 +83,7 @@ export interface CustomerFileData {
     writtenAt: string;
   }[];
   optOuts: { channel: string; recipient: string | null; since: string; source: string }[];
+  erased: { at: string; by: string; reason: string } | null;
 }
 interface Entry {
   at: string;
@@ -109,6 +113,9 @@ export function CustomerFile({ id, compact = false }: { id: string; compact?: bo
             canUnmask={mayUnmask(user.role) && f.masked}
             onUnmask={() => setUnmask(true)}
           />
+          {!compact && (f.erased || mayErase(user.role)) && (
+            <Erasure f={f} onErased={file.reload} />
+          )}
           <Accounts accounts={f.accounts} />
           {!compact && <Notes f={f} onAdded={file.reload} />}
           <Timeline id={id} unmask={unmask} limit={compact ? 10 : 30} />
@@ -259,6 +266,61 @@ function Accounts({ accounts }: { accounts: Account[] }) {
           },
         ]}
       />
+    </Card>
+  );
+}
+
+/** The erased state, or for an administrator the erasure: asked to confirm, with a reason. */
+function Erasure({ f, onErased }: { f: CustomerFileData; onErased: () => void }) {
+  const { t, dateTime } = useI18n();
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const erase = useAction(async () => {
+    await post(`/api/customers/${encodeURIComponent(f.id)}/erase`, { reason: reason.trim() });
+    setAsking(false);
+    onErased();
+  });
+  if (f.erased)
+    return (
+      <p className="notice" role="status" data-testid="erased">
+        {t('customer.erased', { at: dateTime(f.erased.at), by: f.erased.by })}{' '}
+        <span className="muted small">
+          {t('common.reason')}: {f.erased.reason}
+        </span>
+      </p>
+    );
+  if (!asking)
+    return (
+      <div className="form-row no-print">
+        <button className="bad" onClick={() => setAsking(true)} data-testid="erase">
+          {t('customer.erase')}
+        </button>
+      </div>
+    );
+  return (
+    <Card title={t('customer.erase')}>
+      <p className="warn">{t('customer.eraseConfirm')}</p>
+      <div className="form-row no-print">
+        <input
+          aria-label={t('common.reason')}
+          placeholder={t('customer.eraseReason')}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={500}
+          style={{ flex: 1 }}
+          data-testid="erase-reason"
+        />
+        <button
+          className="bad"
+          disabled={!reason.trim() || erase.busy}
+          onClick={() => void erase.run()}
+          data-testid="erase-confirm"
+        >
+          {t('customer.eraseNow')}
+        </button>
+        <button onClick={() => setAsking(false)}>{t('common.cancel')}</button>
+      </div>
+      {erase.error && <p className="error">{erase.error.message}</p>}
     </Card>
   );
 }

@@ -126,6 +126,12 @@ export const en = {
   'customer.searchHint': 'Name, phone, email, customer or account id',
   'customer.phone': 'Phone',
   'customer.email': 'Email',
+  'customer.erase': 'Erase personal data',
+  'customer.eraseConfirm':
+    "This replaces the customer's name by [erased] and deletes their contact points, addresses, financials, tags and notes, the recipients and texts of messages, call notes and letters, and stops all contact. Accounts, payments and the history stay. It cannot be undone.",
+  'customer.eraseReason': 'Why (e.g. the request and its reference)',
+  'customer.eraseNow': 'Erase',
+  'customer.erased': 'Personal data erased on request on {at} by {by}.',
   'desk.next': 'Next task',
   'desk.noTask': 'There is no task for you now.',
   'desk.script': 'Call script',

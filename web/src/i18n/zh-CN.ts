@@ -127,6 +127,12 @@ export const zhCN: Record<MessageKey, string> = {
   'customer.searchHint': '姓名、电话、邮箱、客户号或账号',
   'customer.phone': '电话',
   'customer.email': '邮箱',
+  'customer.erase': '删除个人数据',
+  'customer.eraseConfirm':
+    '客户姓名将替换为 [erased]，其联系方式、地址、财务信息、标签和备注，以及消息的收件人和内容、通话备注和信函将被删除，并停止一切联系。账户、还款和历史记录保留。此操作无法撤销。',
+  'customer.eraseReason': '原因（例如请求及其编号）',
+  'customer.eraseNow': '删除',
+  'customer.erased': '已于 {at} 由 {by} 应请求删除个人数据。',
   'desk.next': '下一个任务',
   'desk.noTask': '当前没有可处理的任务。',
   'desk.script': '通话话术',

@@ -40,7 +40,8 @@ import type {
 import { actorOf } from '../actor.ts';
 import { FRONT_LINE } from '../scope.ts';
 import { ErrorBody, Nullable } from '../schemas.ts';
-import { AGENTS, READERS } from '../guard.ts';
+import { ADMIN, AGENTS, READERS } from '../guard.ts';
+import { eraseCustomer } from '../../../app/customers/erasure.ts';
 
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 const removed = { 204: Type.Null(), ...errors };
@@ -161,6 +162,12 @@ const File = Type.Object({
       since: Type.String(),
       source: Type.String(),
     }),
+  ),
+  erased: Nullable(
+    Type.Object(
+      { at: Type.String(), by: Type.String(), reason: Type.String() },
+      { description: "When the customer's personal data was erased on request" },
+    ),
   ),
 });
 
@@ -497,6 +504,48 @@ export function customerRoutes(p: Platform): FastifyPluginAsync {
         await removeNote(deps, req.params.id, req.params.noteId, actorOf(req));
         return reply.code(204).send(null);
       },
+    );
+
+    const Erasure = Type.Object({
+      customer: Type.String(),
+      at: Type.String(),
+      by: Type.String(),
+      role: Type.String(),
+      reason: Type.String(),
+    });
+    app.post(
+      '/customers/:id/erase',
+      {
+        // the erasure writes its own audit entry, in its transaction
+        config: { roles: ADMIN, audit: false },
+        schema: {
+          tags,
+          summary:
+            "Erase a customer's personal data on request (the ledger keeps its rows; a second " +
+            'erasure changes nothing and says so with erased: false)',
+          params: Id,
+          body: Type.Object(
+            { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              customer: Type.String(),
+              erased: Type.Boolean({ description: 'False: erased before; nothing changed now' }),
+              erasure: Erasure,
+              rowsChanged: Type.Integer(),
+            }),
+            ...errors,
+          },
+        },
+      },
+      async (req) =>
+        eraseCustomer(
+          { erasures: p.erasures, clock: p.clock },
+          req.params.id,
+          req.body.reason,
+          actorOf(req),
+        ),
     );
   };
 }
