@@ -174,6 +174,8 @@ describe.skipIf(!run)('the web console in Chromium', () => {
       await page.goto(`${w.url}/#/${v}`);
       await settled(page);
       expect(await page.locator('main .error').count(), v).toBe(0);
+      // no figure the view failed to compute (NaN, undefined) reaches the page
+      expect(await page.locator('main').innerText(), v).not.toMatch(/\bNaN\b|\bundefined\b/);
       await shot(page, `view-${v}`);
     }
     expect(errors).toEqual([]);

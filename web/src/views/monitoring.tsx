@@ -39,9 +39,11 @@ interface Summary {
     collectedMinor: Minor;
     promises: number;
     promisedMinor: Minor;
-    dispatches: number;
-    deliveries: number;
-    outcomes: number;
+    /** By channel, then state. */
+    dispatches: Record<string, Record<string, number>>;
+    deliveries: { channel: string; sent: number; delivered: number }[];
+    /** By outcome. */
+    outcomes: Record<string, number>;
     blocks: number;
   };
   monthToDate: {
@@ -175,10 +177,19 @@ function Live() {
         />
         <Stat
           label={t('mon.contactsToday')}
-          value={num(s.today.dispatches)}
-          sub={t('mon.delivered', { n: num(s.today.deliveries) })}
+          value={num(
+            Object.values(s.today.dispatches)
+              .flatMap((states) => Object.values(states))
+              .reduce((a, b) => a + b, 0),
+          )}
+          sub={t('mon.delivered', {
+            n: num(s.today.deliveries.reduce((a, d) => a + d.delivered, 0)),
+          })}
         />
-        <Stat label={t('mon.outcomesToday')} value={num(s.today.outcomes)} />
+        <Stat
+          label={t('mon.outcomesToday')}
+          value={num(Object.values(s.today.outcomes).reduce((a, b) => a + b, 0))}
+        />
         <Stat label={t('mon.blocksToday')} value={num(s.today.blocks)} />
         <Stat label={t('mon.alertsOpen')} value={num(s.alerts.unacknowledged)} />
       </div>
