@@ -111,6 +111,9 @@ export function cycleHandlers(
     },
     [CYCLE_PARTITION]: async (job, ctx) => {
       const j = payloadOf(job.payload);
+      // a partition tried again after its commit was lost with the connection may find its day
+      // finished (by the other partitions' finish) and the next begun: nothing is left to do
+      if ((await p.cycles.status(j.asOf))?.state === 'done') return;
       await p.cycles.runPartition(j.asOf, j.part ?? 1, await p.policies.ledgerPolicy(), {
         planner: p.planner,
         worker: ctx.worker,

@@ -5,20 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGenerate } from '../../src/adapters/cli/generate.ts';
 import { cycleQueued, enqueueCycle } from '../../src/adapters/cycle-runtime.ts';
-import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
-import { openPlatform, type Platform } from '../../src/adapters/platform.ts';
-import { runCycles } from '../../src/app/cycle/run-cycle.ts';
-import { importPortfolio } from '../../src/app/import/import-portfolio.ts';
-import { publishSource } from '../../src/app/strategy/strategies.ts';
+import type { Platform } from '../../src/adapters/platform.ts';
 import { digests } from '../support/cycle-digest.ts';
-import { fixedClock } from '../support/platform.ts';
+import { cycleInProcess, importedPortfolios } from '../support/cycle-portfolios.ts';
 
 const URL = process.env.DATABASE_URL;
 const AS_OF = '2026-06-30';
@@ -39,21 +31,9 @@ describe.skipIf(!URL)('cycle workers in processes of their own (postgres)', () =
   };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'recoup-workers-'));
-    await runGenerate({ accounts: 4000, seed: 23, asOf: AS_OF, out: dir });
-    for (const schema of schemas) {
-      const p = await openPlatform(
-        { databaseUrl: URL, dataDir: '', timezone: 'UTC', schema },
-        fixedClock(`${AS_OF}T12:00:00Z`),
-      );
-      ps.push(p);
-      expect((await importPortfolio(new CsvFolderSource(dir), p.imports)).status).toBe('imported');
-      await publishSource(p.strategies, readFileSync('strategies/default.yaml', 'utf8'), {
-        by: 'Mia',
-        reason: 'test',
-        effectiveFrom: '2026-01-01',
-      });
-    }
+    ps.push(
+      ...(await importedPortfolios(URL!, schemas, { accounts: 4000, seed: 23, asOf: AS_OF })),
+    );
   }, 180_000);
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -101,15 +81,7 @@ describe.skipIf(!URL)('cycle workers in processes of their own (postgres)', () =
     expect(workers.size).toBeGreaterThanOrEqual(2);
 
     // the same days in one process, in one partition each
-    await runCycles(
-      {
-        cycles: direct.cycles,
-        policies: direct.policies,
-        clock: fixedClock(`${AS_OF}T12:00:00Z`),
-        planner: direct.planner,
-      },
-      { from: FROM, to: AS_OF },
-    );
+    await cycleInProcess(direct, { from: FROM, to: AS_OF }, AS_OF);
     expect(await digests(queued)).toEqual(await digests(direct));
   }, 240_000);
 });

@@ -53,12 +53,17 @@ export function registerDispatchCommands(
         let idle: ReturnType<typeof setInterval> | undefined;
         if (o.exitWhenIdle) {
           idle = setInterval(async () => {
-            if (
-              (await p.channels.dueMessages()) === 0 &&
-              !(await cycleQueued(p)) &&
-              !(await importQueued(p))
-            )
-              stop.abort();
+            try {
+              if (
+                (await p.channels.dueMessages()) === 0 &&
+                !(await cycleQueued(p)) &&
+                !(await importQueued(p))
+              )
+                stop.abort();
+            } catch (e) {
+              // the database does not answer: not idle, look again at the next tick
+              log.warn(errorContext(e), 'could not look whether a job is due');
+            }
           }, 1000);
         }
         // what follows a day the workers cycled, by the dispatch asked for when it was queued

@@ -195,22 +195,60 @@ export interface WorkerOptions {
   leaseMs?: number;
   pollMs?: number;
   signal: AbortSignal;
+  /** The longest wait between two claims while the database does not answer (ms). */
+  maxBackoffMs?: number;
   onError?: (job: Job, error: unknown) => void;
 }
 
-/** Runs jobs until `signal` aborts: claims, renews leases, completes or fails each. */
+/** The placeholder job of errors that are the worker's own (claims, lease renewals). */
+const workerJob = (kind: string): Job => ({
+  id: 0,
+  kind,
+  key: null,
+  group: null,
+  payload: {},
+  attempts: 0,
+  maxAttempts: 0,
+});
+
+/**
+ * Runs jobs until `signal` aborts: claims, renews leases, completes or fails each. A database
+ * that does not answer (restarted, unreachable) stops nothing: claims are tried again with a
+ * growing delay (up to `maxBackoffMs`), a job whose work failed with it is failed as any other
+ * (its transaction rolled back, tried again later), and the completion or failure of a job is
+ * written once the database answers again; meanwhile the job keeps its lease (renewed once the
+ * database is back) or, if that runs out, another worker takes it over.
+ */
 export async function runWorker(o: WorkerOptions): Promise<void> {
   const concurrency = o.concurrency ?? 2;
   const leaseMs = o.leaseMs ?? 30_000;
   const pollMs = o.pollMs ?? 250;
+  const maxBackoffMs = o.maxBackoffMs ?? 5000;
   const kinds = Object.keys(o.handlers);
   const running = new Map<number, Promise<void>>();
+  const backoff = (failures: number) =>
+    Math.min(maxBackoffMs, pollMs * 2 ** Math.min(failures, 10));
+  /** Writes a job's outcome, again and again while the database does not answer. */
+  const record = async (job: Job, write: () => Promise<void>) => {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (o.signal.aborted) return;
+        o.onError?.(job, e);
+        await sleep(backoff(failures), o.signal);
+      }
+    }
+  };
   const beat = setInterval(
     () => {
-      o.queue.heartbeat(o.worker, [...running.keys()], leaseMs, o.now()).catch(() => {});
+      o.queue
+        .heartbeat(o.worker, [...running.keys()], leaseMs, o.now())
+        .catch((e: unknown) => o.onError?.(workerJob('heartbeat'), e));
     },
     Math.max(1000, leaseMs / 3),
   );
+  let claimFailures = 0;
   try {
     while (!o.signal.aborted) {
       const free = concurrency - running.size;
@@ -218,46 +256,43 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
       if (free > 0) {
         try {
           claimed = await o.queue.claim(o.worker, kinds, free, leaseMs, o.now());
+          claimFailures = 0;
         } catch (e) {
           if (o.signal.aborted) break;
-          o.onError?.(
-            {
-              id: 0,
-              kind: 'claim',
-              key: null,
-              group: null,
-              payload: {},
-              attempts: 0,
-              maxAttempts: 0,
-            },
-            e,
-          );
+          o.onError?.(workerJob('claim'), e);
+          claimFailures++;
         }
       }
       for (const job of claimed) {
         const p = (async () => {
           try {
-            await o.handlers[job.kind]!(job, { signal: o.signal, worker: o.worker });
-            await o.queue.complete(o.worker, job.id, o.now());
-          } catch (e) {
-            o.onError?.(job, e);
+            let failed = false;
+            let error: unknown;
+            try {
+              await o.handlers[job.kind]!(job, { signal: o.signal, worker: o.worker });
+            } catch (e) {
+              failed = true;
+              error = e;
+            }
+            if (!failed) {
+              await record(job, () => o.queue.complete(o.worker, job.id, o.now()));
+              return;
+            }
+            o.onError?.(job, error);
             const delay = Math.min(60_000, 1000 * 2 ** Math.min(job.attempts, 6));
-            await o.queue
-              .fail(
-                o.worker,
-                job,
-                e instanceof Error ? e.message : String(e),
-                new Date(o.now().getTime() + delay),
-                o.now(),
-              )
-              .catch(() => {});
+            const message = error instanceof Error ? error.message : String(error);
+            await record(job, () =>
+              o.queue.fail(o.worker, job, message, new Date(o.now().getTime() + delay), o.now()),
+            );
           } finally {
             running.delete(job.id);
           }
         })();
         running.set(job.id, p);
       }
-      if (claimed.length === 0 || running.size >= concurrency) {
+      if (claimFailures > 0) {
+        await Promise.race([sleep(backoff(claimFailures), o.signal), ...running.values()]);
+      } else if (claimed.length === 0 || running.size >= concurrency) {
         await Promise.race([sleep(pollMs, o.signal), ...running.values()]);
       }
     }

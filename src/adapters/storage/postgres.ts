@@ -185,6 +185,13 @@ export async function openPostgres(url: string, schema?: string): Promise<Databa
   pool.on('error', () => {
     // Idle clients that lose their server are dropped; the next query reconnects.
   });
+  // A client checked out of the pool (a transaction between two statements, a COPY) has no
+  // listener of the pool's: a server that restarts or ends the connection would otherwise crash
+  // the process with an unhandled 'error'. Its pending and next queries fail instead, and the
+  // pool drops it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const safe = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return new PostgresDatabase(pool, `PostgreSQL (${safe}${schema ? `, schema ${schema}` : ''})`);
 }
