@@ -127,7 +127,7 @@ export async function cycledPortfolio(p: Platform, n: number, partitions: number
       reason: 'benchmark',
       effectiveFrom: '2000-01-01',
     });
-    await p.db.exec('ANALYZE');
+    await analyzeSchema(p);
   }
   if ((await p.cycles.lastCycled()) === null) {
     const day1 = addDays(AS_OF, -1);
@@ -140,7 +140,7 @@ export async function cycledPortfolio(p: Platform, n: number, partitions: number
     };
     const [, secs] = await timed(() => runCycles(deps, { from: day1, to: day1 }));
     process.stderr.write(`first day ${day1} cycled in process in ${s(secs)} s\n`);
-    await p.db.exec('ANALYZE');
+    await analyzeSchema(p);
   }
 }
 
@@ -190,4 +190,17 @@ export function prepareBenchDay(p: Platform, day: LocalDate, now: Date) {
     day,
     now,
   );
+}
+
+/**
+ * Fresh statistics for the bench schema's own tables. A bare ANALYZE would also analyze every
+ * other schema of the database, among them tables that another import is filling in a
+ * transaction not yet committed: they would be recorded as empty and its queries planned so.
+ */
+async function analyzeSchema(p: Platform): Promise<void> {
+  const tables = await p.db.query<{ t: string }>(
+    `SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) AS t
+     FROM pg_tables WHERE schemaname = current_schema()`,
+  );
+  for (const { t } of tables.rows) await p.db.exec(`ANALYZE ${t}`);
 }
