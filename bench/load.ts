@@ -54,9 +54,12 @@ try {
   const at = `${day}T13:30:00Z`;
   const [{ c: tasks }] = (
     await p.db.query<{ c: number }>(
-      `SELECT count(*)::int AS c FROM tasks WHERE kind = 'call' AND state IN ('open', 'assigned')`,
+      `SELECT count(*)::int AS c FROM tasks
+       WHERE kind = 'call' AND state IN ('open', 'assigned') AND due_on = $1::date`,
+      [day],
     )
   ).rows as [{ c: number }];
+  // the desks' calls of the day (each run of bench:scale or bench:load cycles a new day)
   if (tasks === 0) {
     await saveBenchDesks(p, clients);
     const r = await prepareBenchDay(p, day, new Date(`${day}T06:00:00Z`));

@@ -60,6 +60,10 @@ async function computeInto(
   // The just-in-time compiler of a PostgreSQL server spends seconds compiling these large
   // queries (a third of a partition's time at a million accounts) and saves less than that.
   if (tx.engine === 'postgres') await tx.query('SET LOCAL jit = off');
+  // A partition of a day is one of several running side by side, each on a core of its own:
+  // no parallel workers of its own on top, which would crowd out the API's requests.
+  if (tx.engine === 'postgres' && range)
+    await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
   await tx.query(`CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${ledgerStateSql(policy, range)}`, [
     asOf,
   ]);
