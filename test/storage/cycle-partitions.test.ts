@@ -15,7 +15,8 @@ import { cycleHandlers, cycleQueued, enqueueCycle } from '../../src/adapters/cyc
 import { CsvFolderSource } from '../../src/adapters/files/csv-source.ts';
 import { buildServer } from '../../src/adapters/http/server.ts';
 import { testServer } from '../support/auth.ts';
-import type { Platform } from '../../src/adapters/platform.ts';
+import { accessDeps, type Platform } from '../../src/adapters/platform.ts';
+import { createApiKey } from '../../src/app/access/access.ts';
 import { runWorker } from '../../src/adapters/queue/pg-queue.ts';
 import type { SqlCycleStore } from '../../src/adapters/storage/cycle-store.ts';
 import { runCycles } from '../../src/app/cycle/run-cycle.ts';
@@ -225,6 +226,32 @@ describe(`the daily cycle in partitions (${ENGINE})`, () => {
     expect(await cycles.finishDay(day(6))).toBeNull();
     expect(await cycles.lastCycled()).toBe(day(5));
     expect((await cycles.status(day(6)))!.done).toBe(3);
+    // and a scraper sees the day's progress
+    const app = await buildServer(p);
+    try {
+      const { secret } = await createApiKey(
+        accessDeps(p),
+        { user: 'test-admin', role: 'administrator' },
+        { name: 'scraper', role: 'analyst' },
+      );
+      const m = await app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(m.statusCode, m.body).toBe(200);
+      for (const line of [
+        'recoup_cycle_day_partitions{state="pending"} 1',
+        'recoup_cycle_day_partitions{state="running"} 0',
+        'recoup_cycle_day_partitions{state="done"} 3',
+        'recoup_cycle_day_progress_ratio 0.75',
+        'recoup_cycle_day_running 1',
+        `recoup_cycle_day_as_of_timestamp_seconds ${Date.parse(`${day(6)}T00:00:00Z`) / 1000}`,
+      ])
+        expect(m.body).toContain(line);
+    } finally {
+      await app.close();
+    }
     await cycles.runPartition(day(6), 4, policy, { planner: p.planner });
     expect(await cycles.finishDay(day(6))).toMatchObject({ accounts: ACCOUNTS });
     expect((await cycles.status(day(6)))!.parts[1]!.attempts).toBe(5);

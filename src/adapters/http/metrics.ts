@@ -70,6 +70,24 @@ export function installMetrics(app: FastifyInstance, p: Platform): void {
     ),
   };
 
+  // the latest day of the cycle while (and after) its partitions run
+  const day = {
+    partitions: gauge(
+      'recoup_cycle_day_partitions',
+      "The latest cycle day's partitions by state (pending, running, done)",
+      ['state'],
+    ),
+    progress: gauge(
+      'recoup_cycle_day_progress_ratio',
+      "The share of the latest cycle day's partitions that are done (0 to 1)",
+    ),
+    running: gauge('recoup_cycle_day_running', '1 while the latest cycle day is not finished'),
+    asOf: gauge(
+      'recoup_cycle_day_as_of_timestamp_seconds',
+      'The latest cycle day (its midnight UTC, Unix seconds)',
+    ),
+  };
+
   app.addHook('onResponse', async (req, reply) => {
     http.observe(
       {
@@ -85,11 +103,12 @@ export function installMetrics(app: FastifyInstance, p: Platform): void {
   /** The database's gauges, set afresh: every series not counted now disappears. */
   const collect = async (): Promise<void> => {
     const today = p.today();
-    const [j, d, b, c] = [
+    const [j, d, b, c, s] = [
       await store.openJobs(),
       await store.dispatchesOn(today),
       await store.blocksOn(today, p.timezone),
       await store.lastCycle(),
+      await p.cycles.status(),
     ];
     jobs.reset();
     for (const x of j) jobs.set({ kind: x.kind, state: x.state }, x.jobs);
@@ -105,6 +124,14 @@ export function installMetrics(app: FastifyInstance, p: Platform): void {
       cycle.asOf.set(Date.parse(`${c.asOf}T00:00:00Z`) / 1000);
       cycle.finished.set(c.finishedAt.getTime() / 1000);
     }
+    day.partitions.reset();
+    if (s) {
+      for (const state of ['pending', 'running', 'done'] as const)
+        day.partitions.set({ state }, s.parts.filter((x) => x.state === state).length);
+      day.progress.set(s.partitions > 0 ? s.done / s.partitions : 0);
+      day.running.set(s.state === 'running' ? 1 : 0);
+      day.asOf.set(Date.parse(`${s.asOf}T00:00:00Z`) / 1000);
+    }
   };
 
   app.get(
@@ -117,7 +144,8 @@ export function installMetrics(app: FastifyInstance, p: Platform): void {
       } catch (e) {
         // the process and HTTP metrics are still worth having when the database is away
         up.set(0);
-        for (const g of [jobs, dispatches, blocks, ...Object.values(cycle)]) g.reset();
+        for (const g of [jobs, dispatches, blocks, ...Object.values(cycle), ...Object.values(day)])
+          g.reset();
         req.log.warn({ err: e }, 'metrics: the database did not answer');
       }
       const merged = Registry.merge([processMetrics(), registry]);
