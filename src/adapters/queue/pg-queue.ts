@@ -291,14 +291,36 @@ export async function runWorker(o: WorkerOptions): Promise<void> {
         running.set(job.id, p);
       }
       if (claimFailures > 0) {
-        await Promise.race([sleep(backoff(claimFailures), o.signal), ...running.values()]);
+        await sleepUntilDone(backoff(claimFailures), o.signal, running.values());
       } else if (claimed.length === 0 || running.size >= concurrency) {
-        await Promise.race([sleep(pollMs, o.signal), ...running.values()]);
+        await sleepUntilDone(pollMs, o.signal, running.values());
       }
     }
     await Promise.allSettled(running.values());
   } finally {
     clearInterval(beat);
+  }
+}
+
+/**
+ * Waits `ms`, or less if one of the running jobs ends first or `signal` aborts; the timer and
+ * its abort listener go as soon as the wait ends (a worker finishing many short jobs would
+ * otherwise leave one pending timer and listener per job).
+ */
+async function sleepUntilDone(
+  ms: number,
+  signal: AbortSignal,
+  running: Iterable<Promise<void>>,
+): Promise<void> {
+  if (signal.aborted) return;
+  const wait = new AbortController();
+  const stop = () => wait.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    await Promise.race([sleep(ms, wait.signal), ...running]);
+  } finally {
+    wait.abort();
+    signal.removeEventListener('abort', stop);
   }
 }
 
