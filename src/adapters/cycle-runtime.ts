@@ -10,7 +10,7 @@
 import { addDays, type LocalDate } from '../domain/time/date.ts';
 import type { CycleDayStatus } from '../app/cycle/ports.ts';
 import type { Platform } from './platform.ts';
-import type { JobHandler } from './queue/pg-queue.ts';
+import { jobsOpen, type JobHandler } from './queue/pg-queue.ts';
 import type { JobQueue } from '../app/dispatch/ports.ts';
 import type { SqlConnection } from './storage/sql-client.ts';
 
@@ -147,12 +147,8 @@ export function cycleHandlers(
 }
 
 /** Whether a job of the cycle is waiting or running. */
-export async function cycleQueued(p: { db: Pick<SqlConnection, 'query'> }): Promise<boolean> {
-  const r = await p.db.query(
-    `SELECT 1 FROM jobs WHERE kind = ANY($1::text[]) AND state IN ('pending', 'running') LIMIT 1`,
-    [[CYCLE_PREPARE, CYCLE_PARTITION, CYCLE_FINISH]],
-  );
-  return r.rows.length > 0;
+export function cycleQueued(p: { db: Pick<SqlConnection, 'query'> }): Promise<boolean> {
+  return jobsOpen(p.db, [CYCLE_PREPARE, CYCLE_PARTITION, CYCLE_FINISH]);
 }
 
 /** The database's clock: what a day's finish is compared with. */

@@ -14,7 +14,7 @@ import type { ImportReport } from '../app/import/import-portfolio.ts';
 import { importOnce } from '../app/import/import-once.ts';
 import { CsvFolderSource } from './files/csv-source.ts';
 import type { Platform } from './platform.ts';
-import type { JobHandler } from './queue/pg-queue.ts';
+import { jobsOpen, type JobHandler } from './queue/pg-queue.ts';
 
 export const IMPORT_JOB = 'import';
 
@@ -74,12 +74,8 @@ export function importHandlers(p: Platform): Record<string, JobHandler> {
 }
 
 /** Whether an import job is waiting or running. */
-export async function importQueued(p: Platform): Promise<boolean> {
-  const r = await p.db.query(
-    `SELECT 1 FROM jobs WHERE kind = $1 AND state IN ('pending', 'running') LIMIT 1`,
-    [IMPORT_JOB],
-  );
-  return r.rows.length > 0;
+export function importQueued(p: Platform): Promise<boolean> {
+  return jobsOpen(p.db, [IMPORT_JOB]);
 }
 
 export type ImportWait =

@@ -20,7 +20,7 @@ import { ConfigError, cyclePartitions, type Config } from './config.ts';
 import { cycleQueued, queueDays } from './cycle-runtime.ts';
 import { errorContext, type Logger } from './log.ts';
 import { systemClock, type Platform } from './platform.ts';
-import { PgJobQueue } from './queue/pg-queue.ts';
+import { PgJobQueue, sleep } from './queue/pg-queue.ts';
 import type { Database, SqlConnection } from './storage/sql-client.ts';
 
 /** The decision's store: one transaction at a time per schema, on any number of machines. */
@@ -187,15 +187,7 @@ export async function runScheduler(o: {
         log.error(errorContext(e), 'scheduling failed: trying again at the next tick');
       }
     }
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(t);
-        o.signal.removeEventListener('abort', wake);
-        resolve();
-      };
-      const t = setTimeout(wake, o.everyMs);
-      o.signal.addEventListener('abort', wake);
-    });
+    await sleep(o.everyMs, o.signal);
   }
   await Promise.allSettled([...open.values()].map((p) => p.close()));
 }

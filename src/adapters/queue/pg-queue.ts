@@ -324,7 +324,8 @@ async function sleepUntilDone(
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `signal` aborts (then at once). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(t);
@@ -334,4 +335,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const t = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Whether a job of one of `kinds` is waiting or running (queued by anyone). */
+export async function jobsOpen(
+  db: Pick<SqlConnection, 'query'>,
+  kinds: readonly string[],
+): Promise<boolean> {
+  const r = await db.query(
+    `SELECT 1 FROM jobs WHERE kind = ANY($1::text[]) AND state IN ('pending', 'running') LIMIT 1`,
+    [kinds],
+  );
+  return r.rows.length > 0;
 }
